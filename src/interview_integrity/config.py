@@ -1,0 +1,84 @@
+"""Settings from the environment (pydantic-settings). Nothing reads os.environ elsewhere.
+
+Top-level names are plain env vars (`SESSION_STORE`, `REDIS_URL`, `API_KEYS`, ...); vision thresholds
+are nested and read as `VISION__<NAME>` (e.g. `VISION__OBJECT_EVERY_N_FRAMES=3`).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ObjectThresholds(BaseModel):
+    """Per-class minimum detector score. COCO `cell phone` and `book` score low even when right
+    (published AP50 ~0.5 and ~0.2), so they get lower bars than big, easy classes; the risk engine
+    still votes over several frames before it raises an event."""
+
+    person: float = Field(0.5, description="Persons are easy for YOLO; 0.5 avoids coats on chairs.")
+    cell_phone: float = Field(
+        0.1,
+        description="YOLOv4-tiny scores real phones low (0.1-0.5 in webcam frames; COCO AP50 ~0.5): a low bar "
+        "per frame, and the risk engine requires the phone in several recent frames before it flags.",
+    )
+    book: float = Field(0.3, description="Weak class in COCO; paper notes score low.")
+    laptop: float = Field(0.4, description="Large, distinctive; moderate bar.")
+    tv: float = Field(0.4, description="A second monitor; large and distinctive.")
+    remote: float = Field(0.35, description="Often confused with phones; reported as a device.")
+    keyboard: float = Field(0.4, description="Context only; never raises an event by itself.")
+    mouse: float = Field(0.4, description="Context only.")
+    partial_penalty: float = Field(
+        0.1, description="Extra score a box cut by the frame border needs: half an object is easier to mistake."
+    )
+
+    def for_label(self, label: str) -> float:
+        return float(getattr(self, label.replace(" ", "_"), 0.5))
+
+
+class VisionSettings(BaseModel):
+    max_image_bytes: int = Field(8 * 1024 * 1024, description="Largest encoded frame accepted.")
+    max_image_side: int = Field(4096, description="Largest width or height accepted, in pixels.")
+    analysis_max_side: int = Field(
+        1280, description="Frames larger than this are downscaled first: models run at <= 256 px anyway."
+    )
+    face_min_score: float = Field(
+        0.4, description="Full-range BlazeFace score for a candidate face (0.4-0.5 counts best on real photos)."
+    )
+    face_confident_score: float = Field(0.75, description="A detection this sure is a face without a second opinion.")
+    face_min_presence: float = Field(
+        0.6,
+        description="Less sure detections count only when the face-landmark model also scores face presence "
+        "above this at two crop scales: face-like objects (a ball, a handset) fail one of them.",
+    )
+    min_face_size: float = Field(
+        0.04, description="Faces smaller than this fraction of the frame's shorter side are ignored."
+    )
+    gaze_min_eye_width_px: float = Field(
+        12.0, description="Below this eye width in pixels the iris cannot be located: gaze is unknown."
+    )
+    gaze_horizontal_deg: float = Field(
+        25.0,
+        description="Gaze further than this sideways counts as left/right: a laptop screen spans about +-20 "
+        "degrees from its webcam, so reading the screen's edge is not looking away.",
+    )
+    gaze_down_deg: float = Field(
+        18.0, description="Gaze further than this below the camera axis is down (the screen sits below the webcam)."
+    )
+    gaze_up_deg: float = Field(18.0, description="Gaze further than this above the camera axis is up.")
+    eyes_closed_openness: float = Field(0.12, description="Lid gap over eye width below which eyes are closed.")
+    dark_brightness: float = Field(40.0, description="Mean face luma under this is too dark to judge gaze.")
+    min_contrast: float = Field(8.0, description="A frame with less luma spread is covered or blank.")
+    min_sharpness: float = Field(15.0, description="Laplacian variance under this is too blurred.")
+    object_every_n_frames: int = Field(
+        1, ge=1, description="Run object detection on every Nth frame of a stream (1 = every frame)."
+    )
+    yolo_input_size: int = Field(416, description="YOLOv4-tiny input side (multiple of 32).")
+    objects: ObjectThresholds = Field(default_factory=ObjectThresholds)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    vision: VisionSettings = Field(default_factory=VisionSettings)

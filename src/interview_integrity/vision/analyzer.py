@@ -1,0 +1,151 @@
+"""One entry point: FrameAnalyzer.analyze(image, timestamp) -> FrameSignals.
+
+Thread safety: MediaPipe graphs, TFLite interpreters and cv2.dnn nets are not safe to share between
+threads, so the analyzer owns a pool of model sets, one per worker, and each call borrows one for its
+duration. N worker threads can call analyze() at once with no lock around the models.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import cv2
+import numpy as np
+
+from interview_integrity.config import VisionSettings
+from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.decode import decode_image
+from interview_integrity.vision.faces import FaceDetector
+from interview_integrity.vision.gaze import estimate_gaze
+from interview_integrity.vision.landmarks import FaceLandmarker
+from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, select_objects
+from interview_integrity.vision.pose import head_pose
+from interview_integrity.vision.quality import frame_quality
+from interview_integrity.vision.signals import Box, Faces, FrameSignals, Gaze
+
+# Dark frames are brightened before face detection only: presence can still be judged, gaze cannot.
+_BRIGHTEN_GAMMA = 0.4
+
+
+class _ModelSet:
+    def __init__(self, settings: VisionSettings) -> None:
+        self.landmarker = FaceLandmarker()
+        self.faces = FaceDetector(settings, self.landmarker)
+        self.objects: list[ObjectDetector] = [YoloV4TinyDetector(settings.yolo_input_size)]
+
+    def close(self) -> None:
+        self.faces.close()
+
+
+def _brighten(rgb: Array) -> Array:
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    curve = np.clip(255 * (np.arange(256) / 255.0) ** _BRIGHTEN_GAMMA, 0, 255).astype(np.uint8)
+    lab[..., 0] = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(cv2.LUT(lab[..., 0], curve))
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+
+
+def _scaled(box: Box, factor: float) -> Box:
+    return Box(x=box.x * factor, y=box.y * factor, width=box.width * factor, height=box.height * factor)
+
+
+class FrameAnalyzer:
+    def __init__(self, settings: VisionSettings | None = None, workers: int = 1) -> None:
+        self.settings = settings or VisionSettings()
+        self._pool: queue.Queue[_ModelSet] = queue.Queue()
+        self._all = [_ModelSet(self.settings) for _ in range(max(1, workers))]
+        for models in self._all:
+            self._pool.put(models)
+
+    @property
+    def detector_names(self) -> list[str]:
+        return [d.name for d in self._all[0].objects]
+
+    def close(self) -> None:
+        for models in self._all:
+            models.close()
+
+    def warm_up(self) -> None:
+        """Run every model set once so the first real frame does not pay for lazy initialisation."""
+        frame = np.full((480, 640, 3), 127, np.uint8)
+        cv2.circle(frame, (320, 240), 90, (200, 180, 160), -1)
+        for _ in self._all:
+            self.analyze(frame, 0.0)
+
+    @contextmanager
+    def _models(self) -> Iterator[_ModelSet]:
+        models = self._pool.get()
+        try:
+            yield models
+        finally:
+            self._pool.put(models)
+
+    def analyze_bytes(self, data: bytes | str, timestamp: float, frame_index: int = 0) -> FrameSignals:
+        image = decode_image(data, max_bytes=self.settings.max_image_bytes, max_side=self.settings.max_image_side)
+        return self.analyze(image, timestamp, frame_index=frame_index)
+
+    def should_detect_objects(self, frame_index: int) -> bool:
+        return frame_index % self.settings.object_every_n_frames == 0
+
+    def analyze(self, image: Array, timestamp: float, *, frame_index: int = 0) -> FrameSignals:
+        """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth)."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        height, width = image.shape[:2]
+        factor = 1.0
+        if max(height, width) > self.settings.analysis_max_side:
+            factor = max(height, width) / self.settings.analysis_max_side
+            image = cv2.resize(image, (round(width / factor), round(height / factor)), interpolation=cv2.INTER_AREA)
+        rgb = np.ascontiguousarray(image[..., ::-1])
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        detect_objects = self.should_detect_objects(frame_index)
+
+        with self._models() as models:
+            tick = time.perf_counter()
+            dark = float(gray.mean()) < self.settings.dark_brightness
+            detected = models.faces.detect(_brighten(rgb) if dark else rgb)
+            faces = [found.face for found in detected]
+            timings["faces"] = (time.perf_counter() - tick) * 1000
+            primary = faces[0] if faces else None
+            primary_roll = detected[0].roll if detected else 0.0
+            quality = frame_quality(gray, primary.box if primary else None, self.settings)
+
+            pose = None
+            if primary is None:
+                gaze = Gaze(direction="unknown", confidence=0.0, reason="no face")
+            else:
+                tick = time.perf_counter()
+                cx, cy = primary.box.center
+                mesh = models.landmarker.mesh(rgb, cx, cy, max(primary.box.width, primary.box.height), primary_roll)
+                pose = head_pose(mesh.points, rgb.shape[1], rgb.shape[0])
+                timings["mesh"] = (time.perf_counter() - tick) * 1000
+                untrusted = "; ".join(quality.issues) or None
+                gaze = estimate_gaze(mesh, pose, self.settings, untrusted)
+
+            objects = []
+            if detect_objects:
+                tick = time.perf_counter()
+                candidates = [obj for detector in models.objects for obj in detector.detect(image)]
+                objects = select_objects(candidates, self.settings.objects)
+                timings["objects"] = (time.perf_counter() - tick) * 1000
+
+        if factor != 1.0:
+            for face in faces:
+                face.box = _scaled(face.box, factor)
+            for obj in objects:
+                obj.box = _scaled(obj.box, factor)
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return FrameSignals(
+            timestamp=timestamp,
+            width=width,
+            height=height,
+            faces=Faces(count=len(faces), boxes=faces, primary_index=0 if faces else None),
+            head_pose=pose,
+            gaze=gaze,
+            objects=objects,
+            objects_analyzed=detect_objects,
+            quality=quality,
+            timings_ms={k: round(v, 2) for k, v in timings.items()},
+        )

@@ -1,0 +1,7 @@
+"""Array type names used across the vision package."""
+
+from typing import Any
+
+import numpy.typing as npt
+
+Array = npt.NDArray[Any]

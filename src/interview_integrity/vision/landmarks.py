@@ -1,0 +1,114 @@
+"""Face mesh (468 points) and iris landmarks from MediaPipe's models, run on our own aligned crops.
+
+Running the models directly (TFLite) rather than through the FaceMesh solution lets the mesh run on the
+full-range detector's face instead of FaceMesh's own short-range detector, which misses small faces,
+and exposes the landmark model's face-presence score used to confirm uncertain detections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from tflite_runtime.interpreter import Interpreter
+
+from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.crops import rotated_crop
+from interview_integrity.vision.model_files import mediapipe_file
+
+MESH_INPUT = 192
+IRIS_INPUT = 64
+MESH_CROP_SCALE = 1.5  # MediaPipe's own face ROI: the detection box enlarged 1.5x
+IRIS_CROP_SCALE = 2.3  # MediaPipe's own eye ROI: the corner-to-corner width enlarged 2.3x
+
+# Mesh indices. "Image-left eye" is the subject's right eye.
+IMAGE_LEFT_EYE = {"outer": 33, "inner": 133, "upper": 159, "lower": 145}
+IMAGE_RIGHT_EYE = {"outer": 263, "inner": 362, "upper": 386, "lower": 374}
+
+
+def _sigmoid(x: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-x)))
+
+
+@dataclass(frozen=True)
+class Eye:
+    corners: Array  # (2, 2): image-left corner, image-right corner, frame px
+    upper: Array  # (2,)
+    lower: Array  # (2,)
+    iris: Array  # (2,) iris centre, frame px
+
+    @property
+    def width(self) -> float:
+        return float(np.linalg.norm(self.corners[1] - self.corners[0]))
+
+
+@dataclass(frozen=True)
+class FaceMesh:
+    points: Array  # (468, 3) frame px (z relative, same scale as x)
+    presence: float
+    image_left_eye: Eye
+    image_right_eye: Eye
+
+
+class _Model:
+    def __init__(self, relative_path: str) -> None:
+        self._interpreter = Interpreter(model_path=str(mediapipe_file(relative_path)), num_threads=1)
+        self._interpreter.allocate_tensors()
+        self._input = self._interpreter.get_input_details()[0]["index"]
+        self._outputs = [d["index"] for d in self._interpreter.get_output_details()]
+
+    def __call__(self, pixels: Array) -> list[Array]:
+        tensor = (pixels.astype(np.float32) / 255.0)[None]
+        self._interpreter.set_tensor(self._input, tensor)
+        self._interpreter.invoke()
+        return [self._interpreter.get_tensor(index) for index in self._outputs]
+
+
+class FaceLandmarker:
+    """Not thread-safe: each worker thread uses its own instance (see FrameAnalyzer)."""
+
+    def __init__(self) -> None:
+        self._mesh = _Model("face_landmark/face_landmark.tflite")
+        self._iris = _Model("iris_landmark/iris_landmark.tflite")
+
+    def presence(self, rgb: Array, cx: float, cy: float, size: float, angle: float) -> float:
+        crop = rotated_crop(rgb, cx, cy, size, angle, MESH_INPUT)
+        return _sigmoid(float(self._mesh(crop.pixels)[1].ravel()[0]))
+
+    def mesh(self, rgb: Array, cx: float, cy: float, size: float, angle: float) -> FaceMesh:
+        crop = rotated_crop(rgb, cx, cy, size * MESH_CROP_SCALE, angle, MESH_INPUT)
+        raw, flag = self._mesh(crop.pixels)
+        local = raw.reshape(-1, 3)
+        points = np.empty_like(local)
+        points[:, :2] = crop.to_frame(local[:, :2])
+        points[:, 2] = local[:, 2] * (size * MESH_CROP_SCALE / MESH_INPUT)
+        return FaceMesh(
+            points=points,
+            presence=_sigmoid(float(flag.ravel()[0])),
+            image_left_eye=self._eye(rgb, points, IMAGE_LEFT_EYE, flip=False),
+            image_right_eye=self._eye(rgb, points, IMAGE_RIGHT_EYE, flip=True),
+        )
+
+    def _eye(self, rgb: Array, points: Array, index: dict[str, int], *, flip: bool) -> Eye:
+        a, b = points[index["outer"], :2], points[index["inner"], :2]
+        corners = np.array(sorted([a, b], key=lambda p: float(p[0])))
+        centre = corners.mean(axis=0)
+        delta = corners[1] - corners[0]
+        width = float(np.linalg.norm(delta))
+        angle = float(np.arctan2(delta[1], delta[0]))
+        crop = rotated_crop(
+            rgb, float(centre[0]), float(centre[1]), max(width, 1.0) * IRIS_CROP_SCALE, angle, IRIS_INPUT
+        )
+        # the iris model knows one eye only; MediaPipe mirrors the other one into it
+        pixels = crop.pixels[:, ::-1] if flip else crop.pixels
+        _, iris = self._iris(np.ascontiguousarray(pixels))
+        # the mean of the centre and four rim points is steadier than the centre point alone
+        iris_xy = iris.reshape(-1, 3)[:, :2].mean(axis=0, keepdims=True)
+        if flip:
+            iris_xy[:, 0] = IRIS_INPUT - iris_xy[:, 0]
+        return Eye(
+            corners=corners,
+            upper=points[index["upper"], :2],
+            lower=points[index["lower"], :2],
+            iris=crop.to_frame(iris_xy)[0],
+        )

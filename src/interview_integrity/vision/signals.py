@@ -1,0 +1,119 @@
+"""The typed, JSON-serialisable result of analysing one frame.
+
+Directions (`left`, `right`) are IMAGE directions: as a viewer sees the frame, not the subject's own
+left and right. A mirrored selfie preview therefore shows the opposite of what the candidate feels.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+GazeDirection = Literal["center", "left", "right", "up", "down", "unknown"]
+
+
+class Box(BaseModel):
+    """An axis-aligned box in pixels of the analysed frame."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y + self.height / 2
+
+    def contains(self, px: float, py: float) -> bool:
+        return self.x <= px <= self.x + self.width and self.y <= py <= self.y + self.height
+
+    def iou(self, other: Box) -> float:
+        ix = max(0.0, min(self.x + self.width, other.x + other.width) - max(self.x, other.x))
+        iy = max(0.0, min(self.y + self.height, other.y + other.height) - max(self.y, other.y))
+        inter = ix * iy
+        union = self.width * self.height + other.width * other.height - inter
+        return inter / union if union > 0 else 0.0
+
+
+class Face(BaseModel):
+    box: Box
+    confidence: float = Field(description="Detector score, 0-1.")
+    presence: float | None = Field(
+        default=None, description="Face-landmark model's face-presence score when it was consulted."
+    )
+
+
+class Faces(BaseModel):
+    count: int
+    boxes: list[Face]
+    primary_index: int | None = Field(default=None, description="Index of the largest face.")
+
+
+class HeadPose(BaseModel):
+    """Head rotation in degrees. +yaw: face turned toward image-left; +pitch: head up; +roll: tilted
+    clockwise as the viewer sees it."""
+
+    yaw: float
+    pitch: float
+    roll: float
+
+
+class EyeMeasures(BaseModel):
+    """Raw eye numbers so the risk engine can calibrate per candidate.
+
+    `iris_x`: iris centre between the eye corners, 0 = image-left corner, 1 = image-right corner
+    (about 0.5 looking at the camera). `iris_y`: iris centre offset from the corner line, in eye
+    widths, + downward. `openness`: lid gap over eye width (about 0.25-0.35 open, < 0.12 closed).
+    """
+
+    iris_x: float
+    iris_y: float
+    openness: float
+
+
+class Gaze(BaseModel):
+    direction: GazeDirection
+    confidence: float
+    horizontal_deg: float | None = Field(
+        default=None, description="Estimated gaze angle, + toward image-left (head yaw + eye rotation)."
+    )
+    vertical_deg: float | None = Field(default=None, description="Estimated gaze angle, + upward.")
+    left_eye: EyeMeasures | None = Field(default=None, description="The eye on the image-left side.")
+    right_eye: EyeMeasures | None = Field(default=None, description="The eye on the image-right side.")
+    reason: str | None = Field(default=None, description="Why the direction is unknown.")
+
+
+class DetectedObject(BaseModel):
+    label: str
+    confidence: float
+    box: Box
+    partial: bool = Field(description="The box touches the frame border: the object is cut off.")
+    source: str = Field(default="yolo", description="The detector that found it.")
+
+
+class Quality(BaseModel):
+    brightness: float = Field(description="Mean luma, 0-255.")
+    contrast: float = Field(description="Standard deviation of luma.")
+    sharpness: float = Field(description="Variance of the Laplacian; low means blurred.")
+    face_size: float | None = Field(default=None, description="Primary face height over frame height.")
+    face_brightness: float | None = None
+    usable: bool = Field(description="False when the frame cannot support attention or presence signals.")
+    issues: list[str] = Field(default_factory=list, description="Why the frame or face is not trusted.")
+
+
+class FrameSignals(BaseModel):
+    """Everything one frame says, with confidences. Analysis and scoring consume only this."""
+
+    timestamp: float
+    width: int
+    height: int
+    faces: Faces
+    head_pose: HeadPose | None = None
+    gaze: Gaze
+    objects: list[DetectedObject] = Field(default_factory=list)
+    objects_analyzed: bool = Field(
+        default=True, description="False when object detection was skipped for this frame (every Nth)."
+    )
+    quality: Quality
+    timings_ms: dict[str, float] = Field(default_factory=dict)
