@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from interview_integrity.config import VisionSettings
+from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.signals import FrameSignals
+from tests.conftest import DATA, load
+
+NAMES = ["faces2_portraits.jpg", "face1_grace_hopper.jpg", "noface_empty_desk_laptop.jpg", "phone_rf_texting_down.jpg"]
+
+
+def test_signals_are_json_serialisable(analyzer: FrameAnalyzer) -> None:
+    signals = analyzer.analyze(load("phone_rf_texting_down.jpg"), 12.5)
+    data = json.loads(signals.model_dump_json())
+    assert data["timestamp"] == 12.5
+    assert FrameSignals.model_validate(data) == signals
+    assert set(data["timings_ms"]) >= {"faces", "mesh", "objects", "total"}
+
+
+def test_analyze_bytes_decodes_then_analyzes(analyzer: FrameAnalyzer) -> None:
+    raw = (DATA / "faces2_portraits.jpg").read_bytes()
+    assert analyzer.analyze_bytes(raw, 1.0).faces.count == 2
+
+
+def test_threads_share_one_analyzer_and_agree_with_a_single_thread() -> None:
+    """Four threads, two model sets: results must equal the sequential ones exactly."""
+    analyzer = FrameAnalyzer(VisionSettings(), workers=2)
+    try:
+        images = [load(name) for name in NAMES] * 3
+        expected = [analyzer.analyze(image, 0.0).model_dump(exclude={"timings_ms"}) for image in images]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            got = list(pool.map(lambda image: analyzer.analyze(image, 0.0).model_dump(exclude={"timings_ms"}), images))
+        assert got == expected
+    finally:
+        analyzer.close()
