@@ -12,6 +12,7 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from interview_integrity.config import Settings
+from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.signals import FrameSignals
 
 T = TypeVar("T")
@@ -42,15 +43,45 @@ def _row(path: str, signals: FrameSignals) -> str:
     )
 
 
+def _replay(path: Path, analyzer: FrameAnalyzer, args: argparse.Namespace) -> int:
+    from interview_integrity.analysis.policy import PolicyError, build_policy, load_policy
+    from interview_integrity.analysis.replay import replay_video
+    from interview_integrity.vision.video import video_info
+
+    try:
+        policy = (
+            load_policy(Path(args.policy)) if args.policy and Path(args.policy).exists() else build_policy(args.policy)
+        )
+    except PolicyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    total = int(video_info(path).duration_s * args.fps) + 1
+    result = replay_video(path, analyzer, policy, args.fps, lambda frames: _progress(frames, total, path.name))
+    if args.format == "json":
+        events = [e.model_dump(mode="json") for e in result.state.events]
+        print(json.dumps({"file": str(path), "events": events, "summary": result.summary}))
+        return 0
+    print(f"{path.name}: session replay at {args.fps:g} fps, policy {policy.name}")
+    for event in result.state.events:
+        end = f"{event.ended_at:6.1f}" if event.ended_at is not None else "  open"
+        span = f"{event.started_at:6.1f}-{end} s"
+        print(f"  {span}  {event.type:<16} {event.severity:<6} {event.confidence:.2f}  {event.message}")
+    summary = result.summary
+    print(f"  verdict: {summary['verdict']}  peak risk {summary['peak_risk']}  final risk {summary['final_risk']}")
+    print(f"  face visible {summary['share_with_face']}, looking at the screen {summary['share_looking_at_screen']}")
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     import cv2
 
     from interview_integrity.vision.analyzer import FrameAnalyzer
     from interview_integrity.vision.video import sample_frames, video_info
 
+    args.fps = args.fps or (5.0 if args.session else 2.0)
     analyzer = FrameAnalyzer(Settings().vision)
     analyzer.warm_up()
-    if args.format == "table":
+    if args.format == "table" and not args.session:
         print(f"{'file':<32} {'time s':>7} {'faces':>5} {'gaze':<8} {'yaw':>5}  objects  quality issues")
     status = 0
     for name in args.paths:
@@ -66,6 +97,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 status = 2
                 continue
             frames: Iterable[tuple[float, object]] = [(0.0, image)]
+        elif args.session:
+            status = max(status, _replay(path, analyzer, args))
+            continue
         else:
             info = video_info(path)
             total = int(info.duration_s * args.fps) + 1
@@ -116,8 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     analyze = sub.add_parser("analyze", help="analyse images and videos, print per-frame signals")
     analyze.add_argument("paths", nargs="+")
-    analyze.add_argument("--fps", type=float, default=2.0, help="frames a second sampled from videos")
+    analyze.add_argument(
+        "--fps", type=float, default=None, help="frames a second sampled from videos (2; 5 with --session)"
+    )
     analyze.add_argument("--format", choices=["table", "json"], default="table", help="a readable table or JSON lines")
+    analyze.add_argument("--session", action="store_true", help="replay videos as a session: events and summary")
+    analyze.add_argument("--policy", default=None, help="preset name or a YAML/JSON policy file (with --session)")
     analyze.set_defaults(func=cmd_analyze)
     ev = sub.add_parser("eval", help="accuracy against DIR/MANIFEST.tsv")
     ev.add_argument("directory", nargs="?", default=str(DEFAULT_DATA))

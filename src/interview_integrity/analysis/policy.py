@@ -1,0 +1,166 @@
+"""Policies: the thresholds and weights of the rules, as data.
+
+Presets `lenient`, `standard` and `strict`; a session may override any field and switch rules off
+(accommodations, e.g. no gaze rules for a candidate using a screen reader). Every default says why.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+PresetName = Literal["lenient", "standard", "strict"]
+
+
+class PolicyError(ValueError):
+    pass
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    no_face_s: float = Field(3.0, gt=0, description="Leaving the seat for a moment to adjust is normal; 3 s is not.")
+    multiple_faces_s: float = Field(1.5, gt=0, description="A face must stay, not flash by in a crowd or a poster.")
+    extra_person_votes: tuple[int, int] = Field(
+        (3, 5), description="k of the last n object frames with a faceless person."
+    )
+    gaze_away_s: float = Field(4.0, gt=0, description="Reading a question or thinking takes glances; 4 s is a look.")
+    gaze_away_deg: float = Field(
+        25.0,
+        gt=0,
+        description="Beyond a laptop screen (+-17 deg at 50 cm) with margin for head motion, from the baseline; "
+        "18 flags conversational glances of honest candidates (strict preset uses it).",
+    )
+    gaze_down_deg: float = Field(22.0, gt=0, description="Keyboards and notes are below: a little more room down.")
+    glance_min_s: float = Field(0.7, gt=0, description="A glance shorter than this is an eye movement, not a look.")
+    repeated_glances: int = Field(6, ge=2, description="Glances within a minute that suggest reading something.")
+    head_turn_deg: float = Field(40.0, gt=0, description="Head yaw from the baseline that faces away from the screen.")
+    head_turned_s: float = Field(5.0, gt=0, description="Turning to a sound is normal; 5 s turned is not.")
+    phone_votes: tuple[int, int] = Field((2, 5), description="Phone in k of the last n analysed frames.")
+    book_votes: tuple[int, int] = Field((3, 5), description="Books are a weak class: one more vote than phones.")
+    device_votes: tuple[int, int] = Field((3, 5), description="Laptop, monitor or remote in k of the last n frames.")
+    camera_blocked_s: float = Field(3.0, gt=0, description="Unusable frames for this long: cannot assess.")
+    close_after_s: float = Field(1.0, ge=0, description="Hysteresis: a condition must be gone this long to close.")
+    merge_within_s: float = Field(3.0, ge=0, description="A condition back within this time continues the event.")
+    calibration_s: float = Field(5.0, ge=0, description="Good frontal frames that set the candidate's baseline.")
+
+    @model_validator(mode="after")
+    def _votes_make_sense(self) -> Thresholds:
+        for name in ("extra_person_votes", "phone_votes", "book_votes", "device_votes"):
+            k, n = getattr(self, name)
+            if not 1 <= k <= n <= 30:
+                raise ValueError(f"{name} must be (k, n) with 1 <= k <= n <= 30, got ({k}, {n})")
+        return self
+
+
+class Weights(BaseModel):
+    """Risk points an event adds, times its confidence, per type (scaled by severity)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    no_face: float = 15
+    multiple_faces: float = 35
+    extra_person: float = 25
+    gaze_away: float = 8
+    repeated_glances: float = 15
+    head_turned: float = 8
+    phone_detected: float = 45
+    book_detected: float = 20
+    device_detected: float = 25
+    camera_blocked: float = 3
+    tab_hidden: float = 15
+    window_blur: float = 5
+    fullscreen_exit: float = 5
+    copy_paste: float = 20
+
+    def for_type(self, event_type: str) -> float:
+        return float(getattr(self, event_type))
+
+
+RULES = (
+    "no_face", "multiple_faces", "extra_person", "gaze_away", "repeated_glances", "head_turned",
+    "phone_detected", "book_detected", "device_detected", "camera_blocked",
+    "tab_hidden", "window_blur", "fullscreen_exit", "copy_paste",
+)  # fmt: skip
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "standard"
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    weights: Weights = Field(default_factory=Weights)
+    disabled_rules: list[str] = Field(default_factory=list, description="Accommodations: rules switched off.")
+    risk_half_life_s: float = Field(120.0, gt=0, description="The live score halves in this time without events.")
+    review_score: float = Field(30.0, ge=0, le=100, description="Peak score from which a person should review.")
+    high_risk_score: float = Field(70.0, ge=0, le=100, description="Peak score for high_risk.")
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> Policy:
+        unknown = sorted(set(self.disabled_rules) - set(RULES))
+        if unknown:
+            raise ValueError(f"unknown rules in disabled_rules: {unknown}; known: {list(RULES)}")
+        if self.review_score > self.high_risk_score:
+            raise ValueError("review_score must not exceed high_risk_score")
+        return self
+
+    def enabled(self, rule: str) -> bool:
+        return rule not in self.disabled_rules
+
+
+_PRESET_CHANGES: dict[str, dict[str, Any]] = {
+    "lenient": {
+        "thresholds": {"no_face_s": 6.0, "gaze_away_s": 8.0, "head_turned_s": 8.0, "phone_votes": (3, 5),
+                       "repeated_glances": 10, "multiple_faces_s": 3.0},
+        "review_score": 40.0,
+    },
+    "standard": {},
+    "strict": {
+        "thresholds": {"no_face_s": 2.0, "gaze_away_s": 3.0, "gaze_away_deg": 18.0, "head_turned_s": 3.0,
+                       "repeated_glances": 4, "multiple_faces_s": 1.0},
+        "review_score": 25.0,
+        "high_risk_score": 60.0,
+    },
+}  # fmt: skip
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = (
+            _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+        )
+    return merged
+
+
+def preset(name: str) -> Policy:
+    if name not in _PRESET_CHANGES:
+        raise PolicyError(f"unknown policy preset {name!r}; choose one of {sorted(_PRESET_CHANGES)}")
+    return Policy.model_validate(_merge({"name": name}, _PRESET_CHANGES[name]))
+
+
+def build_policy(spec: str | dict[str, Any] | None) -> Policy:
+    """A preset name, or an object: {"preset"?: name, any Policy field as an override}."""
+    if spec is None:
+        return preset("standard")
+    if isinstance(spec, str):
+        return preset(spec)
+    changes = dict(spec)
+    base = preset(str(changes.pop("preset", changes.get("name", "standard")))).model_dump()
+    try:
+        return Policy.model_validate(_merge(base, changes))
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}" for e in error.errors())
+        raise PolicyError(f"invalid policy: {problems}") from None
+
+
+def load_policy(path: Path) -> Policy:
+    text = path.read_text()
+    data = yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
+    if not isinstance(data, (dict, str)):
+        raise PolicyError(f"{path} must hold a preset name or a mapping of policy fields")
+    return build_policy(data)

@@ -1,0 +1,94 @@
+"""Risk score 0-100 with exponential decay, the session verdict and its explanation.
+
+The live score tells what is happening now and decays (half-life in the policy). The verdict comes from
+the PEAK score and the tally of medium and high events, so a phone at minute 2 is not forgotten by
+minute 40. Words are chosen for a reviewer: a verdict asks a person to look; it never accuses.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from interview_integrity.analysis.events import Event
+from interview_integrity.analysis.policy import Policy
+
+Verdict = Literal["clear", "review", "high_risk"]
+Level = Literal["low", "medium", "high"]
+SEVERITY_FACTOR = {"low": 0.5, "medium": 1.0, "high": 1.5}
+VERDICT_MEANING = {
+    "clear": "Nothing in this session needs a second look.",
+    "review": "Needs human review: some moments are worth a look before any decision.",
+    "high_risk": "Needs human review soon: several strong signals. This is not a finding of misconduct.",
+}
+
+
+class RiskState(BaseModel):
+    score: float = 0.0
+    peak: float = 0.0
+    updated_at: float | None = None
+    by_category: dict[str, float] = Field(default_factory=dict, description="Points added, per category.")
+
+
+class Risk(BaseModel):
+    score: float
+    level: Level
+    verdict: Verdict
+
+
+def decayed(state: RiskState, now: float, half_life_s: float) -> float:
+    if state.updated_at is None or now <= state.updated_at:
+        return state.score
+    return float(state.score * 0.5 ** ((now - state.updated_at) / half_life_s))
+
+
+def advance(state: RiskState, now: float, policy: Policy) -> None:
+    state.score = decayed(state, now, policy.risk_half_life_s)
+    state.updated_at = now if state.updated_at is None else max(now, state.updated_at)
+
+
+def add_points(state: RiskState, now: float, policy: Policy, category: str, points: float) -> None:
+    advance(state, now, policy)
+    state.score = min(100.0, state.score + points)
+    state.peak = max(state.peak, state.score)
+    state.by_category[category] = round(state.by_category.get(category, 0.0) + points, 2)
+
+
+def event_points(event: Event, policy: Policy) -> float:
+    return policy.weights.for_type(event.type) * event.confidence * SEVERITY_FACTOR[event.severity]
+
+
+def level(score: float, policy: Policy) -> Level:
+    if score >= policy.high_risk_score:
+        return "high"
+    return "medium" if score >= policy.review_score else "low"
+
+
+def verdict(peak: float, events: list[Event], policy: Policy) -> Verdict:
+    high = sum(e.severity == "high" for e in events)
+    medium = sum(e.severity == "medium" for e in events)
+    if peak >= policy.high_risk_score or high >= 2:
+        return "high_risk"
+    if peak >= policy.review_score or high >= 1 or medium >= 2:
+        return "review"
+    return "clear"
+
+
+def current_risk(state: RiskState, events: list[Event], policy: Policy, now: float) -> Risk:
+    score = decayed(state, now, policy.risk_half_life_s)
+    return Risk(score=round(score, 1), level=level(score, policy), verdict=verdict(state.peak, events, policy))
+
+
+def explanation(state: RiskState, events: list[Event], policy: Policy) -> dict[str, object]:
+    result = verdict(state.peak, events, policy)
+    notable = [e for e in events if e.severity in ("medium", "high")]
+    return {
+        "verdict": result,
+        "meaning": VERDICT_MEANING[result],
+        "peak_score": round(state.peak, 1),
+        "points_by_category": dict(sorted(state.by_category.items(), key=lambda kv: -kv[1])),
+        "medium_or_high_events": [
+            {"id": e.id, "type": e.type, "severity": e.severity, "message": e.message} for e in notable
+        ],
+    }

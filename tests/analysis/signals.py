@@ -1,0 +1,42 @@
+"""Synthetic FrameSignals for narrow rule tests (real replays live in test_replay.py)."""
+
+from __future__ import annotations
+
+from interview_integrity.vision.signals import Box, DetectedObject, Face, Faces, FrameSignals, Gaze, HeadPose, Quality
+
+
+def frame(
+    t: float,
+    *,
+    faces: int = 1,
+    h: float = 0.0,
+    v: float = 0.0,
+    yaw: float = 0.0,
+    direction: str = "center",
+    usable: bool = True,
+    objects: tuple[str, ...] = (),
+    analyzed: bool = True,
+) -> FrameSignals:
+    boxes = [Face(box=Box(x=100 + 150 * i, y=100, width=100, height=100), confidence=0.9) for i in range(faces)]
+    known = faces > 0 and usable and direction != "unknown"
+    return FrameSignals(
+        timestamp=t,
+        width=640,
+        height=480,
+        faces=Faces(count=faces, boxes=boxes, primary_index=0 if faces else None),
+        head_pose=HeadPose(yaw=yaw, pitch=0.0, roll=0.0) if faces else None,
+        gaze=Gaze(
+            direction=direction if known else "unknown",  # type: ignore[arg-type]
+            confidence=0.8 if known else 0.0,
+            horizontal_deg=h if known else None,
+            vertical_deg=v if known else None,
+        ),
+        objects=[
+            DetectedObject(label=label, confidence=0.6, box=Box(x=300, y=300, width=50, height=80), partial=False)
+            for label in objects
+        ],
+        objects_analyzed=analyzed,
+        quality=Quality(
+            brightness=120, contrast=50, sharpness=100, usable=usable, issues=[] if usable else ["frame too dark"]
+        ),
+    )

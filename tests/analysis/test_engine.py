@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
+from interview_integrity.analysis.events import Event
+from interview_integrity.analysis.policy import build_policy
+from interview_integrity.vision.signals import FrameSignals
+from tests.analysis.signals import frame
+
+FPS = 5
+
+
+def run(
+    engine: SessionAnalyzer, seconds: float, make: Callable[[float], FrameSignals], state: SessionState | None = None
+) -> SessionState:
+    state = state or SessionState()
+    start = state.last_timestamp + 1 / FPS if state.last_timestamp is not None else 0.0
+    for i in range(round(seconds * FPS)):
+        t = round(start + i / FPS, 3)
+        engine.process(state, make(t), state.frames)
+    return state
+
+
+def of_type(state: SessionState, kind: str) -> list[Event]:
+    return [e for e in state.events if e.type == kind]
+
+
+@pytest.fixture
+def engine() -> SessionAnalyzer:
+    return SessionAnalyzer(build_policy("standard"))
+
+
+def test_no_face_opens_after_three_seconds_and_closes_when_the_face_returns(engine: SessionAnalyzer) -> None:
+    state = run(engine, 5, lambda t: frame(t))
+    state = run(engine, 2.6, lambda t: frame(t, faces=0), state)
+    assert of_type(state, "no_face") == []
+    state = run(engine, 1, lambda t: frame(t, faces=0), state)
+    [event] = of_type(state, "no_face")
+    assert event.open and event.started_at == pytest.approx(5.0)
+    assert event.category == "presence" and event.severity == "medium"
+    state = run(engine, 3, lambda t: frame(t), state)
+    assert not event.open
+    assert event.ended_at == pytest.approx(8.4) and event.duration_s == pytest.approx(3.4)
+    assert "No face was visible for 3 s" in event.message
+    assert event.frames and all(25 <= i < 43 for i in event.frames)
+
+
+def test_a_brief_return_does_not_split_one_absence_into_two(engine: SessionAnalyzer) -> None:
+    state = run(engine, 4, lambda t: frame(t, faces=0))
+    state = run(engine, 0.6, lambda t: frame(t), state)  # shorter than close_after_s: hysteresis
+    state = run(engine, 4, lambda t: frame(t, faces=0), state)
+    assert len(of_type(state, "no_face")) == 1
+    state = run(engine, 2, lambda t: frame(t), state)  # closes
+    state = run(engine, 4, lambda t: frame(t, faces=0), state)  # back within merge_within_s: same event
+    [event] = of_type(state, "no_face")
+    assert event.open and event.started_at == 0.0
+
+
+def test_gaze_away_needs_four_seconds_and_one_long_look_is_one_event(engine: SessionAnalyzer) -> None:
+    state = run(engine, 6, lambda t: frame(t))
+    state = run(engine, 3.6, lambda t: frame(t, h=-40, direction="right"), state)
+    assert of_type(state, "gaze_away") == []
+    state = run(engine, 20, lambda t: frame(t, h=-40, direction="right"), state)
+    [event] = of_type(state, "gaze_away")
+    assert event.detail == "toward image-right" and event.severity == "medium"  # >= 3x the minimum
+    assert "looked toward image-right" in event.message
+
+
+def test_unknown_frames_never_raise_attention_or_presence_events(engine: SessionAnalyzer) -> None:
+    state = run(engine, 20, lambda t: frame(t, faces=0, usable=False))
+    state = run(engine, 20, lambda t: frame(t, direction="unknown"), state)
+    kinds = {e.type for e in state.events}
+    assert "no_face" not in kinds and "gaze_away" not in kinds
+    [blocked] = of_type(state, "camera_blocked")
+    assert blocked.severity == "low" and "could not be assessed" in blocked.message
+
+
+def test_calibration_makes_gaze_relative_to_the_candidate(engine: SessionAnalyzer) -> None:
+    # this candidate's screen sits 18 degrees to the image-left of the camera
+    state = run(engine, 10, lambda t: frame(t, h=18))
+    assert state.baseline.complete and state.baseline.horizontal == pytest.approx(18)
+    state = run(engine, 10, lambda t: frame(t, h=35, direction="left"), state)
+    assert of_type(state, "gaze_away") == []
+    state = run(engine, 6, lambda t: frame(t, h=-15, direction="center"), state)
+    assert len(of_type(state, "gaze_away")) == 1
+    engine.calibrate(state)
+    assert not state.baseline.complete
+
+
+def test_accommodations_switch_rules_off() -> None:
+    engine = SessionAnalyzer(build_policy({"disabled_rules": ["gaze_away", "repeated_glances"]}))
+    state = run(engine, 30, lambda t: frame(t, h=-40, direction="right"))
+    assert state.events == []
+
+
+def test_phone_needs_two_of_five_analysed_frames(engine: SessionAnalyzer) -> None:
+    state = run(engine, 2, lambda t: frame(t))
+    state = run(engine, 0.2, lambda t: frame(t, objects=("cell phone",)), state)
+    state = run(engine, 0.8, lambda t: frame(t), state)
+    assert of_type(state, "phone_detected") == []
+    state = run(engine, 0.4, lambda t: frame(t, objects=("cell phone",)), state)
+    [event] = of_type(state, "phone_detected")
+    assert event.severity == "high" and event.category == "device"
+
+
+def test_frames_without_object_detection_do_not_vote(engine: SessionAnalyzer) -> None:
+    state = run(engine, 5, lambda t: frame(t, objects=("cell phone",), analyzed=False))
+    assert of_type(state, "phone_detected") == []
+
+
+def test_multiple_faces_and_faceless_person(engine: SessionAnalyzer) -> None:
+    state = run(engine, 3, lambda t: frame(t, faces=2))
+    assert len(of_type(state, "multiple_faces")) == 1
+    state = run(engine, 3, lambda t: frame(t, objects=("person",)), state)
+    assert len(of_type(state, "extra_person")) == 1
+
+
+def test_repeated_glances(engine: SessionAnalyzer) -> None:
+    state = run(engine, 6, lambda t: frame(t))
+    for _ in range(6):
+        state = run(engine, 1.4, lambda t: frame(t, h=-40, direction="right"), state)
+        state = run(engine, 3, lambda t: frame(t), state)
+    [event] = of_type(state, "repeated_glances")
+    assert event.detail == "6 times" and of_type(state, "gaze_away") == []
+
+
+def test_client_events_and_summary(engine: SessionAnalyzer) -> None:
+    state = run(engine, 10, lambda t: frame(t))
+    event = engine.client_event(state, "tab_hidden", 9.0)
+    assert event.category == "client" and event.message == "The interview tab was hidden."
+    summary = engine.summary(state)
+    assert summary["frames_analyzed"] == 50 and summary["share_with_face"] == 1.0
+    assert summary["events_by_type"] == {"tab_hidden": 1}
+    assert summary["verdict"] == "clear"
+
+
+def test_state_round_trips_through_json(engine: SessionAnalyzer) -> None:
+    state = run(engine, 8, lambda t: frame(t, faces=0 if t > 3 else 1, objects=("cell phone",)))
+    copy = SessionState.model_validate_json(state.model_dump_json())
+    run(engine, 2, lambda t: frame(t), state)
+    run(engine, 2, lambda t: frame(t), copy)
+    assert copy.model_dump() == state.model_dump()
