@@ -181,10 +181,6 @@ class SessionAnalyzer:
             return None, ""
         if gaze.horizontal_deg is None or gaze.vertical_deg is None:
             return None, ""
-        if gaze.direction == "center":
-            # both readings must agree: away from the candidate's own baseline AND away in absolute
-            # terms; a baseline taken while the candidate glanced aside must not turn the screen into "away"
-            return False, ""
         h = gaze.horizontal_deg - state.baseline.horizontal
         v = gaze.vertical_deg - state.baseline.vertical
         if abs(h) > t.gaze_away_deg:
