@@ -27,7 +27,8 @@ install: $(STAMP) ## create .venv and install the service, its models and the de
 run: install ## set up and serve on http://$(HOST):$(PORT) (HOST/PORT override)
 	$(BIN)/interview-integrity serve --host $(HOST) --port $(PORT)
 
-test: install ## set up and run every test
+test: install ## set up (test services included) and run every test
+	scripts/test-services.sh
 	$(BIN)/pytest
 
 test-fast: install ## the unit tests only (no video replays)

@@ -9,6 +9,7 @@ import pytest
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.analyzer import FrameAnalyzer
+from tests.servers import RedisServer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
@@ -36,3 +37,10 @@ def load(name: str) -> np.ndarray:
     image = cv2.imread(str(DATA / name), cv2.IMREAD_COLOR)
     assert image is not None, f"cannot read {name}"
     return image
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    yield server
+    server.stop()

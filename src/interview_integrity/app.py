@@ -1,21 +1,114 @@
-"""The ASGI application, built by create_app(settings): no import-time globals."""
+"""The ASGI application, built by create_app(settings): no import-time globals.
+
+Start-up builds the session store first (a configured Redis that does not answer fails start-up loudly),
+then loads and warms the models in the background: /health answers at once, /ready turns 200 when the
+models are warm and the store answers.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 
-from interview_integrity import __version__
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from interview_integrity import __version__, logs
+from interview_integrity.api import errors, routes, websocket
+from interview_integrity.api.middleware import RequestContext
+from interview_integrity.api.state import Services
 from interview_integrity.config import Settings
+from interview_integrity.metrics import Metrics
+from interview_integrity.pipeline import Pipeline
+from interview_integrity.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, Unlimited
+from interview_integrity.sessions.base import SessionStore
+from interview_integrity.sessions.factory import build_store
+from interview_integrity.sessions.redis import RedisStore
+from interview_integrity.vision.analyzer import FrameAnalyzer
+
+log = logging.getLogger("interview_integrity.app")
+
+DESCRIPTION = """
+Watches a remote interview's webcam frames and tells a human reviewer, with evidence and explanations,
+when something needs a second look. Verdicts are `clear`, `review` or `high_risk`: requests for human
+review, never findings of misconduct.
+
+**REST**: `POST /start-session` → `POST /analyze-frame` (JSON base64 / data URL, or multipart file) per
+frame → `POST /end-session` for the report. Errors are `{"error": {"code", "message"}}`.
+
+**WebSocket** `/ws/stream` (`?api_key=` when keys are on): send `{"type": "start", "candidate_id": ...}` or
+`{"type": "resume", "session_id": ...}`, then frames as binary JPEG messages or
+`{"type": "frame", "frame": "<base64>", "timestamp"?: s}`; `{"type": "client_event", "event": "tab_hidden"}`;
+`{"type": "calibrate"}`; `{"type": "end"}`. The server answers `session`, one `result` per analysed frame
+(the same object as `/analyze-frame`), `skipped` when a newer frame replaced a waiting one, `error`
+(`fatal` says whether the socket closes) and `report` after `end`.
+
+Directions (`left`/`right`) are image directions, as a viewer sees the frame.
+"""
+
+
+def _limiter(settings: Settings, store: SessionStore) -> RateLimiter:
+    if settings.rate_limit_per_minute <= 0:
+        return Unlimited()
+    if isinstance(store, RedisStore):
+        return RedisRateLimiter(store.client, settings.rate_limit_per_minute)
+    return MemoryRateLimiter(settings.rate_limit_per_minute)
+
+
+async def _load_models(services: Services, store: SessionStore) -> None:
+    settings = services.settings
+    analyzer = await asyncio.to_thread(FrameAnalyzer, settings.vision, settings.worker_count())
+    pipeline = Pipeline(settings, analyzer, store, services.metrics)
+    await pipeline.warm_up()
+    services.pipeline = pipeline
+    log.info("models warm", extra={"fields": {"workers": settings.worker_count(), "store": settings.session_store}})
+
+
+async def _sweep(store: SessionStore, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await store.sweep()
+        except Exception:
+            log.exception("session sweep failed")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="Interview Integrity Service", version=__version__)
-    app.state.settings = settings
+    logs.configure(settings.log_level)
+    services = Services(settings=settings, metrics=Metrics())
 
-    @app.get("/health", tags=["service"])
-    async def health() -> dict[str, str]:
-        """Liveness: the process answers."""
-        return {"status": "ok"}
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = await build_store(settings)  # raises when a configured Redis is unreachable
+        services.limiter = _limiter(settings, store)
+        loading = asyncio.create_task(_load_models(services, store))
+        sweeper = asyncio.create_task(_sweep(store, settings.cleanup_interval_s))
+        try:
+            yield
+        finally:
+            for task in (loading, sweeper):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            if services.pipeline is not None:
+                await asyncio.to_thread(services.pipeline.close)
+            await store.close()
 
+    app = FastAPI(title="Interview Integrity Service", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.services = services
+    errors.install(app)
+    app.include_router(routes.router)
+    app.include_router(websocket.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
+            expose_headers=["Retry-After", "X-Request-ID"],
+        )
+    app.add_middleware(RequestContext, max_body_bytes=settings.max_request_bytes)
     return app

@@ -30,7 +30,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from interview_integrity.app import create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    uvicorn.run(
+        create_app(settings), host=args.host or settings.host, port=args.port or settings.port, access_log=False
+    )
     return 0
 
 

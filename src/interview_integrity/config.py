@@ -6,8 +6,12 @@ are nested and read as `VISION__<NAME>` (e.g. `VISION__OBJECT_EVERY_N_FRAMES=3`)
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import json
+import os
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class ObjectThresholds(BaseModel):
@@ -77,8 +81,48 @@ class VisionSettings(BaseModel):
 
 
 class Settings(BaseSettings):
+    """Service settings. Every field is an environment variable of the same name in capitals."""
+
     model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
 
     host: str = "127.0.0.1"
     port: int = 8000
+    session_store: Literal["memory", "redis"] = Field(
+        "memory", description="Where session state lives: memory (one process) or redis (workers and replicas)."
+    )
+    redis_url: str = Field("redis://localhost:6379/0", description="Used when SESSION_STORE=redis.")
+    session_idle_ttl_s: int = Field(900, gt=0, description="An active session with no request for this long expires.")
+    report_retention_s: int = Field(
+        86_400, gt=0, description="Ended sessions and their reports are kept this long, then deleted."
+    )
+    cleanup_interval_s: float = Field(30.0, gt=0, description="How often the memory store sweeps expired sessions.")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Accepted X-API-Key values (JSON list or comma-separated). Empty: no authentication.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS (JSON list or commas)."
+    )
+    rate_limit_per_minute: int = Field(
+        6000, ge=0, description="Requests (and WebSocket frames) per API key or client address a minute; 0: off."
+    )
+    max_request_bytes: int = Field(12 * 1024 * 1024, gt=0, description="Largest HTTP request body accepted.")
+    workers: int = Field(0, ge=0, description="Frame-analysis threads; 0: one per CPU core.")
+    queue_per_worker: int = Field(
+        2, ge=0, description="Frames allowed to wait per worker before REST answers 503 (the WebSocket skips)."
+    )
+    log_level: str = "INFO"
     vision: VisionSettings = Field(default_factory=VisionSettings)
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    def worker_count(self) -> int:
+        return self.workers or max(1, os.cpu_count() or 1)

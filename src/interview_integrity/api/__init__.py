@@ -1,0 +1,1 @@
+"""HTTP and WebSocket API. Knows nothing of models: it calls the Pipeline."""

@@ -1,0 +1,121 @@
+"""Request and response bodies, named by role."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from interview_integrity.analysis.events import ClientEventType, Event
+from interview_integrity.scoring import Risk
+from interview_integrity.vision.signals import DetectedObject, Faces, Gaze, HeadPose, Quality
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable code, e.g. `session_not_found`.")
+    message: str = Field(description="What was wrong, for a person.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class SessionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    candidate_id: str = Field(min_length=1, max_length=200, description="Your identifier for the candidate.")
+    policy: str | dict[str, Any] | None = Field(
+        default=None,
+        description="A preset (`lenient`, `standard`, `strict`) or an object: `preset` plus overrides of "
+        "`thresholds`, `weights`, `disabled_rules` (accommodations), `risk_half_life_s`, ...",
+    )
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Stored with the session, returned in reports.")
+
+
+class SessionCreated(BaseModel):
+    session_id: str
+    candidate_id: str
+    created_at: float = Field(description="Unix time.")
+    expires_in_s: int = Field(description="The session expires after this many seconds without a request.")
+    policy: dict[str, Any]
+
+
+class FrameSubmit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str = Field(min_length=1, max_length=100)
+    frame: str = Field(min_length=1, description="JPEG, PNG or WebP as base64 or a `data:` URL.")
+    timestamp: float | None = Field(
+        default=None, ge=0, description="The frame's time in seconds; default: when the server received it."
+    )
+
+
+class FrameResult(BaseModel):
+    session_id: str
+    frame_index: int
+    timestamp: float
+    processing_ms: float
+    faces: Faces
+    gaze: Gaze
+    head_pose: HeadPose | None
+    objects: list[DetectedObject]
+    objects_analyzed: bool
+    quality: Quality
+    events: list[Event] = Field(description="Events opened, escalated or closed by this frame.")
+    risk: Risk
+
+
+class SessionRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str = Field(min_length=1, max_length=100)
+
+
+class ClientEventCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: ClientEventType
+    timestamp: float | None = Field(default=None, ge=0)
+
+
+class ClientEventAccepted(BaseModel):
+    session_id: str
+    event: Event
+
+
+class CalibrationRestarted(BaseModel):
+    session_id: str
+    calibration: Literal["restarted"]
+
+
+class SessionReport(BaseModel):
+    session_id: str
+    candidate_id: str
+    status: Literal["active", "ended"]
+    created_at: float
+    ended_at: float | None
+    metadata: dict[str, Any]
+    policy: dict[str, Any]
+    summary: dict[str, Any] = Field(
+        description="duration_s, frames_analyzed, share_with_face, share_looking_at_screen, events_by_type, "
+        "peak_risk, final_risk, verdict, explanation."
+    )
+    events: list[Event]
+    risk: dict[str, Any]
+    verdict: Literal["clear", "review", "high_risk"] = Field(
+        description="A request for human review at most; never a finding of misconduct."
+    )
+
+
+class SessionStatus(BaseModel):
+    session_id: str
+    candidate_id: str
+    status: Literal["active", "ended"]
+    created_at: float
+    ended_at: float | None
+    frames_analyzed: int
+    calibrated: bool
+    open_events: list[Event]
+    events: int
+    risk: Risk
+    summary: dict[str, Any]

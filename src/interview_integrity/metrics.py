@@ -1,0 +1,24 @@
+"""Prometheus metrics, in a registry of the app's own (no process globals)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.frames = Counter("ii_frames_analyzed_total", "Frames analysed.", registry=self.registry)
+        self.skipped = Counter("ii_frames_skipped_total", "Stale WebSocket frames skipped.", registry=self.registry)
+        self.latency = Histogram(
+            "ii_frame_latency_seconds",
+            "Time to analyse one frame, decoding to result.",
+            buckets=(0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.25, 0.5, 1, 2, 5),
+            registry=self.registry,
+        )
+        self.active_sessions = Gauge("ii_active_sessions", "Active sessions in the store.", registry=self.registry)
+        self.events = Counter("ii_events_total", "Events opened, by type.", ["type"], registry=self.registry)
+        self.errors = Counter("ii_errors_total", "Error responses, by code.", ["code"], registry=self.registry)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

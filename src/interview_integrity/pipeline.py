@@ -1,0 +1,252 @@
+"""The one place the stages are wired: frame bytes -> vision -> analysis -> scoring -> session store.
+
+Knows nothing of HTTP. CPU work (decoding and models) runs in a bounded thread pool sized to the cores;
+when it is full, `analyze_frame` raises Busy (REST answers 503 + Retry-After) and the event loop never
+blocks. Session updates go through the store's atomic update, so racing frames lose nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from interview_integrity.analysis.engine import SessionAnalyzer
+from interview_integrity.analysis.events import Event
+from interview_integrity.analysis.policy import PolicyError, build_policy
+from interview_integrity.config import Settings
+from interview_integrity.errors import Busy, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
+from interview_integrity.metrics import Metrics
+from interview_integrity.sessions.base import SessionNotFoundError, SessionRecord, SessionStore
+from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError
+from interview_integrity.vision.signals import FrameSignals
+
+
+def _session_id() -> str:
+    return secrets.token_urlsafe(18)  # 144 random bits: unguessable
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, analyzer: FrameAnalyzer, store: SessionStore, metrics: Metrics) -> None:
+        self.settings = settings
+        self.analyzer = analyzer
+        self.store = store
+        self.metrics = metrics
+        workers = settings.worker_count()
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frames")
+        self._capacity = workers * (1 + settings.queue_per_worker)
+        self._in_flight = 0
+        self.warm = False
+
+    async def warm_up(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.analyzer.warm_up)
+        self.warm = True
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self.analyzer.close()
+
+    @property
+    def has_capacity(self) -> bool:
+        return self._in_flight < self._capacity
+
+    # -- sessions ---------------------------------------------------------------------------------
+    async def start_session(
+        self, candidate_id: str, policy: str | dict[str, Any] | None, metadata: dict[str, Any], owner: str | None
+    ) -> SessionRecord:
+        try:
+            resolved = build_policy(policy)
+        except PolicyError as error:
+            raise Unprocessable(str(error), code="invalid_policy") from None
+        now = time.time()
+        record = SessionRecord(
+            id=_session_id(),
+            candidate_id=candidate_id,
+            owner=owner,
+            created_at=now,
+            last_seen_at=now,
+            policy=resolved,
+            metadata=metadata,
+        )
+        await self.store.create(record)
+        return record
+
+    async def get(self, session_id: str, owner: str | None) -> SessionRecord:
+        record = await self.store.get(session_id)
+        if record is None or record.owner != owner:
+            # another tenant's session is reported exactly like a missing one
+            raise NotFound(f"no session {session_id!r} (it may have expired)", code="session_not_found")
+        return record
+
+    async def _update(self, session_id: str, change: Any) -> Any:
+        try:
+            return await self.store.update(session_id, change)
+        except SessionNotFoundError:
+            raise NotFound(f"no session {session_id!r} (it may have expired)", code="session_not_found") from None
+
+    async def _active(self, session_id: str, owner: str | None) -> SessionRecord:
+        record = await self.get(session_id, owner)
+        if record.status != "active":
+            raise Conflict(f"session {session_id!r} has ended; start a new session", code="session_ended")
+        return record
+
+    # -- frames -----------------------------------------------------------------------------------
+    async def analyze_frame(
+        self, session_id: str, owner: str | None, frame: bytes | str, timestamp: float | None
+    ) -> dict[str, Any]:
+        received = time.time()
+        await self._active(session_id, owner)
+        if not self.has_capacity:
+            raise Busy("all frame workers are busy; retry shortly", retry_after=1)
+        if timestamp is not None and not (timestamp >= 0 and timestamp < 1e12):
+            raise InvalidInput("timestamp must be a non-negative number of seconds", code="invalid_timestamp")
+
+        def reserve(record: SessionRecord) -> int:
+            if record.status != "active":
+                raise Conflict(f"session {session_id!r} has ended; start a new session", code="session_ended")
+            record.next_frame_index += 1
+            record.last_seen_at = received
+            return record.next_frame_index - 1
+
+        frame_index: int = await self._update(session_id, reserve)
+        frame_time = received if timestamp is None else float(timestamp)
+        self._in_flight += 1
+        try:
+            signals = await asyncio.get_running_loop().run_in_executor(
+                self._executor, self._analyze, frame, frame_time, frame_index
+            )
+        finally:
+            self._in_flight -= 1
+
+        def apply(record: SessionRecord) -> tuple[list[Event], dict[str, Any]]:
+            if record.status != "active":
+                raise Conflict(f"session {session_id!r} ended while this frame was analysed", code="session_ended")
+            outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index)
+            return outcome.events, outcome.risk.model_dump()
+
+        events, risk = await self._update(session_id, apply)
+        elapsed = time.time() - received
+        self.metrics.frames.inc()
+        self.metrics.latency.observe(elapsed)
+        for event in events:
+            if event.frames[:1] == [frame_index] or event.type == "repeated_glances":
+                self.metrics.events.labels(event.type).inc()
+        return frame_result(session_id, frame_index, signals, events, risk, elapsed * 1000)
+
+    def _analyze(self, frame: bytes | str, timestamp: float, frame_index: int) -> FrameSignals:
+        try:
+            return self.analyzer.analyze_bytes(frame, timestamp, frame_index)
+        except ImageTooLargeError as error:
+            raise PayloadTooLarge(str(error), code=error.code) from None
+        except ImageDecodeError as error:
+            raise InvalidInput(str(error), code=error.code) from None
+
+    # -- the rest of a session's life -------------------------------------------------------------
+    async def calibrate(self, session_id: str, owner: str | None) -> dict[str, Any]:
+        await self._active(session_id, owner)
+
+        def restart(record: SessionRecord) -> None:
+            SessionAnalyzer(record.policy).calibrate(record.state)
+            record.last_seen_at = time.time()
+
+        await self._update(session_id, restart)
+        return {"session_id": session_id, "calibration": "restarted"}
+
+    async def client_event(
+        self, session_id: str, owner: str | None, event_type: str, timestamp: float | None
+    ) -> dict[str, Any]:
+        await self._active(session_id, owner)
+        now = time.time() if timestamp is None else timestamp
+
+        def add(record: SessionRecord) -> Event:
+            if record.status != "active":
+                raise Conflict(f"session {session_id!r} has ended", code="session_ended")
+            record.last_seen_at = time.time()
+            try:
+                return SessionAnalyzer(record.policy).client_event(record.state, event_type, now)
+            except ValueError as error:
+                raise Conflict(str(error), code="rule_disabled") from None
+
+        event: Event = await self._update(session_id, add)
+        self.metrics.events.labels(event.type).inc()
+        return {"session_id": session_id, "event": event.model_dump(mode="json")}
+
+    async def end_session(self, session_id: str, owner: str | None) -> dict[str, Any]:
+        await self._active(session_id, owner)
+
+        def finish(record: SessionRecord) -> dict[str, Any]:
+            if record.status != "active":
+                raise Conflict(f"session {session_id!r} has already ended", code="session_ended")
+            engine = SessionAnalyzer(record.policy)
+            engine.finish(record.state)
+            record.status, record.ended_at = "ended", time.time()
+            record.report = build_report(record, engine)
+            return record.report
+
+        report: dict[str, Any] = await self._update(session_id, finish)
+        return report
+
+    async def status(self, session_id: str, owner: str | None) -> dict[str, Any]:
+        record = await self.get(session_id, owner)
+        engine = SessionAnalyzer(record.policy)
+        now = record.state.last_timestamp or record.created_at
+        from interview_integrity.scoring import current_risk
+
+        risk = current_risk(record.state.risk, record.state.events, record.policy, now)
+        return {
+            "session_id": record.id,
+            "candidate_id": record.candidate_id,
+            "status": record.status,
+            "created_at": record.created_at,
+            "ended_at": record.ended_at,
+            "frames_analyzed": record.state.frames,
+            "calibrated": record.state.baseline.complete,
+            "open_events": [e.model_dump(mode="json") for e in record.state.events if e.open],
+            "events": len(record.state.events),
+            "risk": risk.model_dump(),
+            "summary": engine.summary(record.state),
+        }
+
+    async def report(self, session_id: str, owner: str | None) -> dict[str, Any]:
+        record = await self.get(session_id, owner)
+        return record.report or build_report(record, SessionAnalyzer(record.policy))
+
+
+def frame_result(
+    session_id: str, frame_index: int, signals: FrameSignals, events: list[Event], risk: dict[str, Any], ms: float
+) -> dict[str, Any]:
+    data = signals.model_dump(mode="json", exclude={"timings_ms"})
+    return {
+        "session_id": session_id,
+        "frame_index": frame_index,
+        "timestamp": signals.timestamp,
+        "processing_ms": round(ms, 1),
+        "faces": data["faces"],
+        "gaze": data["gaze"],
+        "head_pose": data["head_pose"],
+        "objects": data["objects"],
+        "objects_analyzed": data["objects_analyzed"],
+        "quality": data["quality"],
+        "events": [e.model_dump(mode="json") for e in events],
+        "risk": risk,
+    }
+
+
+def build_report(record: SessionRecord, engine: SessionAnalyzer) -> dict[str, Any]:
+    summary = engine.summary(record.state)
+    return {
+        "session_id": record.id,
+        "candidate_id": record.candidate_id,
+        "status": record.status,
+        "created_at": record.created_at,
+        "ended_at": record.ended_at,
+        "metadata": record.metadata,
+        "policy": record.policy.model_dump(mode="json"),
+        "summary": summary,
+        "events": [e.model_dump(mode="json") for e in record.state.events],
+        "risk": {"peak": summary["peak_risk"], "final": summary["final_risk"]},
+        "verdict": summary["verdict"],
+    }

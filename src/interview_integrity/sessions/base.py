@@ -1,0 +1,74 @@
+"""The store protocol and the record it keeps.
+
+Every backend stores a record as JSON under its id with an expiry: active sessions expire after
+`idle_ttl_s` without a request, ended ones after `retention_s` (their report with them). `update` is an
+atomic read-modify-write: two frames of one session racing on two workers or two replicas lose nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, Field
+
+from interview_integrity.analysis.engine import SessionState
+from interview_integrity.analysis.policy import Policy
+
+T = TypeVar("T")
+
+
+class SessionNotFoundError(KeyError):
+    pass
+
+
+class StoreUnavailableError(RuntimeError):
+    pass
+
+
+class SessionRecord(BaseModel):
+    id: str
+    candidate_id: str
+    owner: str | None = Field(description="Hash of the API key that created it; None without authentication.")
+    created_at: float
+    last_seen_at: float
+    status: Literal["active", "ended"] = "active"
+    ended_at: float | None = None
+    policy: Policy
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    next_frame_index: int = 0
+    state: SessionState = Field(default_factory=SessionState)
+    report: dict[str, Any] | None = None
+
+
+class Expiry:
+    def __init__(self, idle_ttl_s: int, retention_s: int) -> None:
+        self.idle_ttl_s = idle_ttl_s
+        self.retention_s = retention_s
+
+    def ttl(self, record: SessionRecord) -> int:
+        return self.retention_s if record.status == "ended" else self.idle_ttl_s
+
+
+class SessionStore(Protocol):
+    async def create(self, record: SessionRecord) -> None: ...
+
+    async def get(self, session_id: str) -> SessionRecord | None: ...
+
+    async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+        """Apply `change` to the stored record atomically and return its result.
+
+        Raises SessionNotFoundError when the session does not exist (or expired)."""
+        ...
+
+    async def delete(self, session_id: str) -> bool: ...
+
+    async def count_active(self) -> int: ...
+
+    async def sweep(self) -> int:
+        """Drop expired sessions; returns how many (backends with native expiry return 0)."""
+        ...
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import httpx
+
+from tests.api.conftest import b64, jpeg
+from tests.servers import ServiceProcess
+
+
+def start(client: httpx.Client, **body: object) -> str:
+    response = client.post("/start-session", json={"candidate_id": "cand-1", **body})
+    assert response.status_code == 201, response.text
+    data = response.json()
+    assert data["expires_in_s"] == 900 and data["policy"]["name"] in ("standard", "strict", "lenient")
+    assert len(data["session_id"]) >= 24
+    return str(data["session_id"])
+
+
+def test_service_links_health_ready_docs(service: ServiceProcess) -> None:
+    with httpx.Client(base_url=service.url) as client:
+        assert client.get("/").json()["links"]["docs"] == "/docs"
+        assert client.get("/health").json() == {"status": "ok"}
+        ready = client.get("/ready").json()
+        assert ready["status"] == "ready" and ready["detectors"] == ["yolo"]
+        assert "swagger" in client.get("/docs").text.lower()
+        spec = client.get("/openapi.json").json()
+        assert {"/start-session", "/analyze-frame", "/end-session", "/sessions/{session_id}/report"} <= set(
+            spec["paths"]
+        )
+        assert "/ws/stream" in spec["info"]["description"]
+
+
+def test_quick_start_session_frames_and_report(service: ServiceProcess) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        session_id = start(client, metadata={"exam": "python-1"})
+        first = client.post(
+            "/analyze-frame", json={"session_id": session_id, "frame": b64("face1_grace_hopper.jpg"), "timestamp": 0.0}
+        )
+        assert first.status_code == 200, first.text
+        result = first.json()
+        assert result["frame_index"] == 0 and result["timestamp"] == 0.0
+        assert result["faces"]["count"] == 1 and result["gaze"]["direction"] == "center"
+        assert result["risk"] == {"score": 0.0, "level": "low", "verdict": "clear"}
+        assert result["processing_ms"] > 0
+        data_url = "data:image/jpeg;base64," + b64("faces2_portraits.jpg")
+        for i in range(1, 12):  # two faces for 2.2 s -> multiple_faces
+            response = client.post(
+                "/analyze-frame", json={"session_id": session_id, "frame": data_url, "timestamp": i * 0.2}
+            )
+            assert response.status_code == 200
+        opened = [e for r in [response.json()] for e in r["events"]]
+        status = client.get(f"/sessions/{session_id}").json()
+        assert status["frames_analyzed"] == 12 and status["status"] == "active"
+        assert any(e["type"] == "multiple_faces" for e in status["open_events"]) or opened
+        multipart = client.post(
+            "/analyze-frame",
+            data={"session_id": session_id, "timestamp": "2.6"},
+            files={"frame": ("f.jpg", jpeg("faces2_portraits.jpg"), "image/jpeg")},
+        )
+        assert multipart.status_code == 200 and multipart.json()["faces"]["count"] == 2
+        assert client.post(f"/sessions/{session_id}/calibrate").json() == {
+            "session_id": session_id,
+            "calibration": "restarted",
+        }
+        event = client.post(f"/sessions/{session_id}/client-events", json={"type": "tab_hidden", "timestamp": 2.7})
+        assert event.status_code == 201 and event.json()["event"]["category"] == "client"
+        report = client.post("/end-session", json={"session_id": session_id}).json()
+        assert report["status"] == "ended" and report["metadata"] == {"exam": "python-1"}
+        assert {"multiple_faces", "tab_hidden"} <= {e["type"] for e in report["events"]}
+        assert report["verdict"] in ("review", "high_risk")
+        assert report["summary"]["frames_analyzed"] == 13
+        assert client.get(f"/sessions/{session_id}/report").json()["events"] == report["events"]
+        late = client.post("/analyze-frame", json={"session_id": session_id, "frame": data_url})
+        assert late.status_code == 409 and late.json()["error"]["code"] == "session_ended"
+
+
+def test_server_time_is_used_without_a_timestamp(service: ServiceProcess) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        session_id = start(client, policy="strict")
+        result = client.post(
+            "/analyze-frame", json={"session_id": session_id, "frame": b64("noface_coffee.png")}
+        ).json()
+        assert result["timestamp"] > 1.7e9
+        assert result["faces"]["count"] == 0
+
+
+def test_policy_object_with_accommodations(service: ServiceProcess) -> None:
+    with httpx.Client(base_url=service.url) as client:
+        response = client.post(
+            "/start-session",
+            json={
+                "candidate_id": "c",
+                "policy": {"preset": "lenient", "disabled_rules": ["gaze_away", "repeated_glances"]},
+            },
+        )
+        assert response.status_code == 201
+        assert response.json()["policy"]["disabled_rules"] == ["gaze_away", "repeated_glances"]

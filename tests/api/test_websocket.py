@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+import time
+
+from websockets.sync.client import connect
+
+from tests.api.conftest import b64, jpeg
+from tests.servers import ServiceProcess
+
+
+def receive(socket: object, kind: str, timeout: float = 30) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while True:
+        message = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))  # type: ignore[attr-defined]
+        if message["type"] == kind:
+            return message  # type: ignore[no-any-return]
+        assert message["type"] in ("result", "skipped", "client_event", "calibration"), message
+
+
+def test_stream_start_frames_events_end(service: ServiceProcess) -> None:
+    url = service.url.replace("http", "ws") + "/ws/stream"
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "frame", "frame": b64("face1_grace_hopper.jpg")}))
+        error = json.loads(socket.recv(timeout=10))
+        assert error == {"type": "error", "code": "no_session", "message": error["message"], "fatal": False}
+        socket.send(json.dumps({"type": "start", "candidate_id": "ws-1", "policy": "standard"}))
+        session = receive(socket, "session")
+        assert session["resumed"] is False
+        socket.send(jpeg("face1_grace_hopper.jpg"))
+        result = receive(socket, "result")
+        assert result["session_id"] == session["session_id"] and result["faces"]["count"] == 1  # type: ignore[index]
+        socket.send(json.dumps({"type": "frame", "frame": b64("faces2_portraits.jpg"), "timestamp": 5.0}))
+        assert receive(socket, "result")["faces"]["count"] == 2  # type: ignore[index]
+        socket.send(json.dumps({"type": "client_event", "event": "window_blur"}))
+        assert receive(socket, "client_event")["event"]["type"] == "window_blur"  # type: ignore[index]
+        socket.send("not json")
+        assert receive(socket, "error")["code"] == "invalid_json"
+        socket.send(json.dumps({"type": "end"}))
+        report = receive(socket, "report")["report"]
+        assert report["status"] == "ended" and report["summary"]["frames_analyzed"] == 2  # type: ignore[index]
+
+
+def test_stale_frames_are_skipped_not_queued(service: ServiceProcess) -> None:
+    url = service.url.replace("http", "ws") + "/ws/stream"
+    frame = jpeg("faces6_group.jpg")
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "start", "candidate_id": "ws-burst"}))
+        receive(socket, "session")
+        for _ in range(12):
+            socket.send(frame)
+        socket.send(json.dumps({"type": "end"}))
+        kinds: list[str] = []
+        while True:
+            message = json.loads(socket.recv(timeout=60))
+            kinds.append(message["type"])
+            if message["type"] == "report":
+                break
+        assert kinds.count("skipped") >= 1
+        assert kinds.count("result") + kinds.count("skipped") == 12
+        assert message["report"]["summary"]["frames_analyzed"] == kinds.count("result")
+
+
+def test_resume_continues_the_same_session(service: ServiceProcess) -> None:
+    url = service.url.replace("http", "ws") + "/ws/stream"
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "start", "candidate_id": "ws-resume"}))
+        session_id = receive(socket, "session")["session_id"]
+        socket.send(jpeg("face1_grace_hopper.jpg"))
+        receive(socket, "result")
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "resume", "session_id": session_id}))
+        resumed = receive(socket, "session")
+        assert resumed["resumed"] is True and resumed["frames_analyzed"] == 1
+        socket.send(jpeg("face1_grace_hopper.jpg"))
+        assert receive(socket, "result")["frame_index"] == 1
