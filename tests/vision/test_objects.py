@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from interview_integrity.config import ObjectThresholds
 from interview_integrity.vision.analyzer import FrameAnalyzer
-from interview_integrity.vision.objects import select_objects, touches_border
+from interview_integrity.vision.objects import fuse, select_objects, touches_border
 from interview_integrity.vision.signals import Box, DetectedObject
 from tests.conftest import load
 
@@ -13,7 +15,18 @@ def labels(analyzer: FrameAnalyzer, name: str) -> set[str]:
     return {o.label for o in analyzer.analyze(load(name), 0.0).objects}
 
 
-@pytest.mark.parametrize("name", ["phone_rf_texting_down.jpg", "phone_three_friends.jpg", "phone_texting_no_face.jpg"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "phone_rf_texting_down.jpg",
+        "phone_three_friends.jpg",
+        "phone_texting_no_face.jpg",  # YOLO finds this one
+        "phone_rf_screen_shown.jpg",  # SSDLite finds these
+        "phone_rf_boy_occluding.jpg",
+        "phone_rf_landscape_near_cam.jpg",
+        "obj_phone_only.jpg",
+    ],
+)
 def test_phone_found(analyzer: FrameAnalyzer, name: str) -> None:
     assert "cell phone" in labels(analyzer, name)
 
@@ -28,7 +41,7 @@ def test_no_phone_where_there_is_none(analyzer: FrameAnalyzer, name: str) -> Non
 def test_laptop_on_the_empty_desk(analyzer: FrameAnalyzer) -> None:
     objects = analyzer.analyze(load("noface_empty_desk_laptop.jpg"), 0.0).objects
     laptop = next(o for o in objects if o.label == "laptop")
-    assert laptop.confidence > 0.8 and laptop.source == "yolo"
+    assert laptop.confidence > 0.8 and set(laptop.source.split("+")) == {"yolo", "ssdlite"}
 
 
 def test_person_and_book(analyzer: FrameAnalyzer) -> None:
@@ -57,3 +70,34 @@ def test_partial_boxes_need_a_higher_score() -> None:
     assert select_objects([inside, cut], thresholds) == [inside]
     assert touches_border(Box(x=0, y=10, width=5, height=5), 100, 100)
     assert not touches_border(Box(x=10, y=10, width=5, height=5), 100, 100)
+
+
+def test_fusion_reports_one_object_per_thing_with_every_source() -> None:
+    box = Box(x=10, y=10, width=40, height=80)
+    shifted = Box(x=14, y=12, width=40, height=80)
+    yolo = [DetectedObject(label="cell phone", confidence=0.3, box=box, partial=False, source="yolo")]
+    ssd = [
+        DetectedObject(label="cell phone", confidence=0.6, box=shifted, partial=False, source="ssdlite"),
+        DetectedObject(label="book", confidence=0.2, box=box, partial=False, source="ssdlite"),
+    ]
+    thresholds = {"yolo": ObjectThresholds(cell_phone=0.1), "ssdlite": ObjectThresholds(cell_phone=0.15, book=0.3)}
+    [phone] = fuse({"yolo": yolo, "ssdlite": ssd}, thresholds)
+    assert phone.confidence == 0.6 and phone.source == "ssdlite+yolo"
+
+
+def test_without_the_converted_model_the_analyzer_runs_yolo_alone(tmp_path: Path) -> None:
+    from interview_integrity.config import VisionSettings
+
+    analyzer = FrameAnalyzer(VisionSettings(models_dir=tmp_path))
+    try:
+        assert analyzer.detector_names == ["yolo"]
+        assert "laptop" in {o.label for o in analyzer.analyze(load("noface_empty_desk_laptop.jpg"), 0.0).objects}
+    finally:
+        analyzer.close()
+
+
+def test_both_detectors_on_stills_and_yolo_every_third_object_frame(analyzer: FrameAnalyzer) -> None:
+    assert analyzer.detector_names == ["ssdlite", "yolo"]
+    image = load("noface_empty_desk_laptop.jpg")
+    ran = [set(analyzer.analyze(image, 0.0, frame_index=i).timings_ms) & {"yolo", "ssdlite"} for i in range(4)]
+    assert ran == [{"yolo", "ssdlite"}, {"ssdlite"}, {"ssdlite"}, {"yolo", "ssdlite"}]

@@ -7,6 +7,7 @@ duration. N worker threads can call analyze() at once with no lock around the mo
 
 from __future__ import annotations
 
+import logging
 import queue
 import time
 from collections.abc import Iterator
@@ -21,20 +22,39 @@ from interview_integrity.vision.decode import decode_image
 from interview_integrity.vision.faces import FaceDetector
 from interview_integrity.vision.gaze import estimate_gaze
 from interview_integrity.vision.landmarks import FaceLandmarker
-from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, select_objects
+from interview_integrity.vision.model_files import ModelFileError, verified
+from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
 from interview_integrity.vision.signals import Box, Faces, FrameSignals, Gaze
+from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
+from interview_integrity.vision.ssdlite.prepare import model_path
+
+log = logging.getLogger("interview_integrity.vision")
 
 # Dark frames are brightened before face detection only: presence can still be judged, gaze cannot.
 _BRIGHTEN_GAMMA = 0.4
+
+
+def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
+    detectors: list[ObjectDetector] = []
+    for name in settings.detectors:
+        if name == "yolo":
+            detectors.append(YoloV4TinyDetector(settings.yolo_input_size))
+            continue
+        path = model_path(settings.models_dir)
+        try:
+            detectors.append(SsdLiteDetector(verified(path)))
+        except ModelFileError as error:
+            log.warning("SSDLite is not available (%s): run `interview-integrity prepare-models`", error)
+    return detectors
 
 
 class _ModelSet:
     def __init__(self, settings: VisionSettings) -> None:
         self.landmarker = FaceLandmarker()
         self.faces = FaceDetector(settings, self.landmarker)
-        self.objects: list[ObjectDetector] = [YoloV4TinyDetector(settings.yolo_input_size)]
+        self.objects = _object_detectors(settings)
 
     def close(self) -> None:
         self.faces.close()
@@ -54,6 +74,7 @@ def _scaled(box: Box, factor: float) -> Box:
 class FrameAnalyzer:
     def __init__(self, settings: VisionSettings | None = None, workers: int = 1) -> None:
         self.settings = settings or VisionSettings()
+        self._thresholds = {"yolo": self.settings.yolo_thresholds, "ssdlite": self.settings.ssdlite_thresholds}
         self._pool: queue.Queue[_ModelSet] = queue.Queue()
         self._all = [_ModelSet(self.settings) for _ in range(max(1, workers))]
         for models in self._all:
@@ -88,6 +109,15 @@ class FrameAnalyzer:
 
     def should_detect_objects(self, frame_index: int) -> bool:
         return frame_index % self.settings.object_every_n_frames == 0
+
+    def _scheduled(self, detectors: list[ObjectDetector], frame_index: int) -> list[ObjectDetector]:
+        """YOLO, four times SSDLite's cost, runs on every Nth object frame when SSDLite is there too."""
+        if len(detectors) < 2:
+            return detectors
+        object_frame = frame_index // self.settings.object_every_n_frames
+        if object_frame % self.settings.yolo_every_n_object_frames == 0:
+            return detectors
+        return [d for d in detectors if d.name != "yolo"]
 
     def analyze(self, image: Array, timestamp: float, *, frame_index: int = 0) -> FrameSignals:
         """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth)."""
@@ -126,10 +156,12 @@ class FrameAnalyzer:
 
             objects = []
             if detect_objects:
-                tick = time.perf_counter()
-                candidates = [obj for detector in models.objects for obj in detector.detect(image)]
-                objects = select_objects(candidates, self.settings.objects)
-                timings["objects"] = (time.perf_counter() - tick) * 1000
+                per_detector = {}
+                for detector in self._scheduled(models.objects, frame_index):
+                    tick = time.perf_counter()
+                    per_detector[detector.name] = detector.detect(image)
+                    timings[detector.name] = (time.perf_counter() - tick) * 1000
+                objects = fuse(per_detector, self._thresholds)
 
         if factor != 1.0:
             for face in faces:

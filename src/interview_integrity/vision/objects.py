@@ -50,6 +50,25 @@ def touches_border(box: Box, width: int, height: int) -> bool:
     )
 
 
+_FUSE_IOU = 0.3
+
+
+def fuse(
+    per_detector: dict[str, list[DetectedObject]], thresholds: dict[str, ObjectThresholds]
+) -> list[DetectedObject]:
+    """Objects over their own detector's thresholds; the same object seen by several detectors (same
+    label, boxes overlapping) is reported once, with the highest score and every source named."""
+    kept = [obj for name, found in per_detector.items() for obj in select_objects(found, thresholds[name])]
+    fused: list[DetectedObject] = []
+    for obj in sorted(kept, key=lambda o: -o.confidence):
+        match = next((f for f in fused if f.label == obj.label and f.box.iou(obj.box) >= _FUSE_IOU), None)
+        if match is None:
+            fused.append(obj.model_copy())
+        elif obj.source not in match.source.split("+"):
+            match.source = f"{match.source}+{obj.source}"
+    return fused
+
+
 def select_objects(candidates: list[DetectedObject], thresholds: ObjectThresholds) -> list[DetectedObject]:
     """Keep candidates over their class threshold; a box cut by the frame border needs a little more."""
     kept = []

@@ -1,0 +1,187 @@
+"""`make bench`: the service under load, end to end, against the raw analysis time of the same frames.
+
+Starts `interview-integrity serve` on a free loopback port, drives N concurrent sessions at F frames a
+second for T seconds (half over the WebSocket, half over REST) with 640x480 JPEG frames from real videos,
+then prints end-to-end latency percentiles, achieved frame rate, skipped frames, server CPU and peak RSS,
+and the raw single-frame analysis time measured in this run, with the ratio end-to-end / raw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import httpx
+import numpy as np
+import psutil
+import websockets
+
+from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.video import sample_frames
+
+VIDEOS = ("vid_webcam_normal.mp4", "vid_webcam_window_backlight.avi", "vid_gaze_center.mp4")
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    skipped: int = 0
+    busy: int = 0
+    errors: int = 0
+
+
+def load_jpegs(data_dir: Path, count: int = 60) -> list[bytes]:
+    frames: list[bytes] = []
+    for name in VIDEOS:
+        for _, frame in sample_frames(data_dir / name, fps=2.0):
+            resized = cv2.resize(frame, (640, 480), interpolation=cv2.INTER_AREA)
+            frames.append(cv2.imencode(".jpg", resized, [cv2.IMWRITE_JPEG_QUALITY, 80])[1].tobytes())
+            if len(frames) >= count * (VIDEOS.index(name) + 1) // len(VIDEOS):
+                break
+    return frames
+
+
+def raw_analysis_ms(frames: list[bytes]) -> float:
+    cv2.setNumThreads(1)
+    analyzer = FrameAnalyzer()
+    analyzer.warm_up()
+    times = []
+    for index, data in enumerate(frames):
+        started = time.perf_counter()
+        analyzer.analyze_bytes(data, index / 5, frame_index=index)
+        times.append((time.perf_counter() - started) * 1000)
+    analyzer.close()
+    return float(np.median(times))
+
+
+async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, tally: Tally) -> None:
+    async with websockets.connect(url.replace("http", "ws") + "/ws/stream", max_size=None) as socket_:
+        await socket_.send(json.dumps({"type": "start", "candidate_id": "bench-ws"}))
+        while json.loads(await socket_.recv())["type"] != "session":
+            pass
+        sent: list[float] = []
+        stop = time.monotonic() + seconds
+
+        async def reader() -> None:
+            async for raw in socket_:
+                message = json.loads(raw)
+                if message["type"] == "result":
+                    tally.latencies_ms.append((time.monotonic() - sent.pop(0)) * 1000)
+                elif message["type"] == "skipped":
+                    tally.skipped += 1
+                    sent.pop(0)
+                elif message["type"] == "error":
+                    tally.errors += 1
+                elif message["type"] == "report":
+                    return
+
+        reading = asyncio.create_task(reader())
+        index = 0
+        while time.monotonic() < stop:
+            sent.append(time.monotonic())
+            await socket_.send(frames[index % len(frames)])
+            index += 1
+            await asyncio.sleep(max(0.0, sent[-1] + 1 / fps - time.monotonic()) if sent else 1 / fps)
+        await socket_.send(json.dumps({"type": "end"}))
+        await asyncio.wait_for(reading, timeout=60)
+
+
+async def rest_session(
+    client: httpx.AsyncClient, frames: list[bytes], fps: float, seconds: float, tally: Tally
+) -> None:
+    session_id = (await client.post("/start-session", json={"candidate_id": "bench-rest"})).json()["session_id"]
+    stop = time.monotonic() + seconds
+    index = 0
+    while time.monotonic() < stop:
+        started = time.monotonic()
+        files = {"frame": ("f.jpg", frames[index % len(frames)], "image/jpeg")}
+        response = await client.post("/analyze-frame", data={"session_id": session_id}, files=files)
+        if response.status_code == 200:
+            tally.latencies_ms.append((time.monotonic() - started) * 1000)
+        elif response.status_code == 503:
+            tally.busy += 1
+        else:
+            tally.errors += 1
+        index += 1
+        await asyncio.sleep(max(0.0, started + 1 / fps - time.monotonic()))
+    await client.post("/end-session", json={"session_id": session_id})
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _drive(url: str, frames: list[bytes], sessions: int, fps: float, seconds: float) -> Tally:
+    tally = Tally()
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        jobs = [
+            ws_session(url, frames, fps, seconds, tally)
+            if i % 2 == 0
+            else rest_session(client, frames, fps, seconds, tally)
+            for i in range(sessions)
+        ]
+        await asyncio.gather(*jobs)
+    return tally
+
+
+def run(data_dir: Path, sessions: int, fps: float, seconds: float) -> list[str]:
+    frames = load_jpegs(data_dir)
+    port = _free_port()
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_MINUTE": "0"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "interview_integrity.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(url + "/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the service did not become ready")
+            time.sleep(0.3)
+        process = psutil.Process(server.pid)
+        cpu_before, wall_before = process.cpu_times(), time.monotonic()
+        tally = asyncio.run(_drive(url, frames, sessions, fps, seconds))
+        cpu_after, wall = process.cpu_times(), time.monotonic() - wall_before
+        cpu_share = (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system) / wall
+        peak_rss_mb = _peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    raw = raw_analysis_ms(frames)
+    lat = tally.latencies_ms
+    sent = len(lat) + tally.skipped + tally.busy
+    p50, p95, p99 = (float(np.percentile(lat, q)) if lat else float("nan") for q in (50, 95, 99))
+    return [
+        f"load: {sessions} sessions x {fps:g} fps for {seconds:g} s (half WebSocket, half REST), 640x480 JPEG, "
+        f"{os.cpu_count()} cores",
+        f"frames sent {sent}, analysed {len(lat)}, skipped (WebSocket) {tally.skipped}, 503 busy (REST) {tally.busy}, "
+        f"errors {tally.errors}",
+        f"achieved {len(lat) / seconds:.1f} analysed frames/s of {sessions * fps:g} offered",
+        f"end-to-end latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}",
+        f"raw analysis of one frame (same frames, one thread, this run): p50 {raw:.1f} ms; "
+        f"end-to-end p50 / raw = {p50 / raw:.2f}",
+        f"server CPU {cpu_share * 100:.0f}% of one core; peak RSS {peak_rss_mb:.0f} MB",
+    ]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
