@@ -21,7 +21,7 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 
 
 def _progress(items: Iterable[T], total: int | None = None, desc: str = "") -> Iterator[T]:
-    yield from tqdm(items, total=total, desc=desc, unit="frame", file=sys.stderr, disable=not sys.stderr.isatty())
+    yield from tqdm(items, total=total, desc=desc, unit="frame", file=sys.stderr, disable=None)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -58,7 +58,16 @@ def _replay(path: Path, analyzer: FrameAnalyzer, args: argparse.Namespace) -> in
         print(f"error: {error}", file=sys.stderr)
         return 2
     total = int(video_info(path).duration_s * args.fps) + 1
-    result = replay_video(path, analyzer, policy, args.fps, lambda frames: _progress(frames, total, path.name))
+    result = replay_video(
+        path, analyzer, policy, args.fps, lambda frames: _progress(frames, total, path.name), evidence=args.evidence
+    )
+    if args.report:
+        from interview_integrity.analysis.replay import offline_report
+        from interview_integrity.report_page import render_report
+
+        target = Path(args.report)
+        target.write_text(render_report(offline_report(result, path.stem, policy)))
+        print(f"report written to {target}", file=sys.stderr)
     if args.format == "json":
         events = [e.model_dump(mode="json") for e in result.state.events]
         print(json.dumps({"file": str(path), "events": events, "summary": result.summary}))
@@ -80,6 +89,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from interview_integrity.vision.analyzer import FrameAnalyzer
     from interview_integrity.vision.video import sample_frames, video_info
 
+    args.session = args.session or bool(args.report)
     args.fps = args.fps or (5.0 if args.session else 2.0)
     analyzer = FrameAnalyzer(Settings().vision)
     analyzer.warm_up()
@@ -178,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--format", choices=["table", "json"], default="table", help="a readable table or JSON lines")
     analyze.add_argument("--session", action="store_true", help="replay videos as a session: events and summary")
     analyze.add_argument("--policy", default=None, help="preset name or a YAML/JSON policy file (with --session)")
+    analyze.add_argument("--report", default=None, help="write the reviewer's HTML page here (implies --session)")
+    analyze.add_argument("--evidence", action="store_true", help="evidence thumbnails in the report (off by default)")
     analyze.set_defaults(func=cmd_analyze)
     ev = sub.add_parser("eval", help="accuracy against DIR/MANIFEST.tsv")
     ev.add_argument("directory", nargs="?", default=str(DEFAULT_DATA))

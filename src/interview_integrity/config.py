@@ -134,6 +134,11 @@ class Settings(BaseSettings):
     queue_per_worker: int = Field(
         2, ge=0, description="Frames allowed to wait per worker before REST answers 503 (the WebSocket skips)."
     )
+    evidence_snapshots: bool = Field(
+        False,
+        description="Keep a small JPEG of the frame behind each medium/high event (per-session option "
+        "`evidence` overrides). Off by default: no frame is stored unless asked for.",
+    )
     log_level: str = "INFO"
     vision: VisionSettings = Field(default_factory=VisionSettings)
 

@@ -8,6 +8,7 @@ blocks. Session updates go through the store's atomic update, so racing frames l
 from __future__ import annotations
 
 import asyncio
+import base64
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,10 +20,14 @@ from interview_integrity.analysis.policy import PolicyError, build_policy
 from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from interview_integrity.metrics import Metrics
-from interview_integrity.sessions.base import SessionNotFoundError, SessionRecord, SessionStore
+from interview_integrity.sessions.base import Evidence, Review, SessionNotFoundError, SessionRecord, SessionStore
 from interview_integrity.vision.analyzer import FrameAnalyzer
-from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError
+from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError, decode_image
 from interview_integrity.vision.signals import FrameSignals
+from interview_integrity.vision.snapshot import evidence_jpeg
+
+MAX_EVIDENCE = 60  # snapshots a session keeps; about 20 KB each
 
 
 def _session_id() -> str:
@@ -55,7 +60,12 @@ class Pipeline:
 
     # -- sessions ---------------------------------------------------------------------------------
     async def start_session(
-        self, candidate_id: str, policy: str | dict[str, Any] | None, metadata: dict[str, Any], owner: str | None
+        self,
+        candidate_id: str,
+        policy: str | dict[str, Any] | None,
+        metadata: dict[str, Any],
+        owner: str | None,
+        evidence: bool | None = None,
     ) -> SessionRecord:
         try:
             resolved = build_policy(policy)
@@ -70,6 +80,7 @@ class Pipeline:
             last_seen_at=now,
             policy=resolved,
             metadata=metadata,
+            evidence_enabled=self.settings.evidence_snapshots if evidence is None else evidence,
         )
         await self.store.create(record)
         return record
@@ -113,21 +124,27 @@ class Pipeline:
 
         frame_index: int = await self._update(session_id, reserve)
         frame_time = received if timestamp is None else float(timestamp)
+        loop = asyncio.get_running_loop()
         self._in_flight += 1
         try:
-            signals = await asyncio.get_running_loop().run_in_executor(
-                self._executor, self._analyze, frame, frame_time, frame_index
-            )
+            signals, image = await loop.run_in_executor(self._executor, self._analyze, frame, frame_time, frame_index)
         finally:
             self._in_flight -= 1
 
-        def apply(record: SessionRecord) -> tuple[list[Event], dict[str, Any]]:
+        def apply(record: SessionRecord) -> tuple[list[Event], dict[str, Any], list[Event]]:
             if record.status != "active":
                 raise Conflict(f"session {session_id!r} ended while this frame was analysed", code="session_ended")
             outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index)
-            return outcome.events, outcome.risk.model_dump()
+            needs = [e for e in outcome.events if e.severity != "low" and e.id not in record.evidence]
+            return outcome.events, outcome.risk.model_dump(), needs if record.evidence_enabled else []
 
-        events, risk = await self._update(session_id, apply)
+        events, risk, needs_evidence = await self._update(session_id, apply)
+        if needs_evidence:
+            # the frame that raised a medium or high event; the image is dropped as soon as it is encoded
+            jpeg = await loop.run_in_executor(self._executor, evidence_jpeg, image, signals)
+            await self._update(
+                session_id, lambda record: _keep_evidence(record, needs_evidence, frame_index, signals, jpeg)
+            )
         elapsed = time.time() - received
         self.metrics.frames.inc()
         self.metrics.latency.observe(elapsed)
@@ -136,9 +153,11 @@ class Pipeline:
                 self.metrics.events.labels(event.type).inc()
         return frame_result(session_id, frame_index, signals, events, risk, elapsed * 1000)
 
-    def _analyze(self, frame: bytes | str, timestamp: float, frame_index: int) -> FrameSignals:
+    def _analyze(self, frame: bytes | str, timestamp: float, frame_index: int) -> tuple[FrameSignals, Array]:
+        settings = self.analyzer.settings
         try:
-            return self.analyzer.analyze_bytes(frame, timestamp, frame_index)
+            image = decode_image(frame, max_bytes=settings.max_image_bytes, max_side=settings.max_image_side)
+            return self.analyzer.analyze(image, timestamp, frame_index=frame_index), image
         except ImageTooLargeError as error:
             raise PayloadTooLarge(str(error), code=error.code) from None
         except ImageDecodeError as error:
@@ -189,6 +208,33 @@ class Pipeline:
         report: dict[str, Any] = await self._update(session_id, finish)
         return report
 
+    async def review(
+        self, session_id: str, owner: str | None, event_id: str | None, decision: str, note: str
+    ) -> Review:
+        record = await self.get(session_id, owner)
+        if event_id is not None and all(e.id != event_id for e in record.state.events):
+            raise NotFound(f"session {session_id!r} has no event {event_id!r}", code="event_not_found")
+        review = Review(
+            id=secrets.token_hex(6),
+            event_id=event_id,
+            decision=decision,
+            note=note,
+            reviewer=owner or "anonymous",
+            created_at=time.time(),
+        )
+
+        def add(stored: SessionRecord) -> None:
+            stored.reviews.append(review)
+            if stored.report is not None:
+                stored.report["reviews"] = [r.model_dump() for r in stored.reviews]
+
+        await self._update(session_id, add)
+        return review
+
+    async def delete(self, session_id: str, owner: str | None) -> None:
+        await self.get(session_id, owner)
+        await self.store.delete(session_id)
+
     async def status(self, session_id: str, owner: str | None) -> dict[str, Any]:
         record = await self.get(session_id, owner)
         engine = SessionAnalyzer(record.policy)
@@ -235,6 +281,20 @@ def frame_result(
     }
 
 
+def _keep_evidence(
+    record: SessionRecord, events: list[Event], frame_index: int, signals: FrameSignals, jpeg: bytes
+) -> None:
+    encoded = base64.b64encode(jpeg).decode()
+    for event in events:
+        if event.id not in record.evidence and len(record.evidence) < MAX_EVIDENCE:
+            record.evidence[event.id] = Evidence(
+                event_id=event.id, event_type=event.type, frame_index=frame_index,
+                timestamp=signals.timestamp, jpeg_base64=encoded,
+            )  # fmt: skip
+    if record.report is not None:
+        record.report["evidence"] = [e.model_dump() for e in record.evidence.values()]
+
+
 def build_report(record: SessionRecord, engine: SessionAnalyzer) -> dict[str, Any]:
     summary = engine.summary(record.state)
     return {
@@ -243,6 +303,10 @@ def build_report(record: SessionRecord, engine: SessionAnalyzer) -> dict[str, An
         "status": record.status,
         "created_at": record.created_at,
         "ended_at": record.ended_at,
+        "started_at": record.state.first_timestamp,
+        "risk_timeline": record.state.risk_timeline,
+        "evidence": [e.model_dump() for e in record.evidence.values()],
+        "reviews": [r.model_dump() for r in record.reviews],
         "metadata": record.metadata,
         "policy": record.policy.model_dump(mode="json"),
         "summary": summary,

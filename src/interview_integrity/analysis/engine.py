@@ -68,6 +68,9 @@ class SessionState(BaseModel):
     last_glances_event_at: float | None = None
     events: list[Event] = Field(default_factory=list)
     risk: RiskState = Field(default_factory=RiskState)
+    risk_timeline: list[tuple[float, float]] = Field(
+        default_factory=list, description="(time, live score) at most once a second, thinned to stay small."
+    )
     stats: Stats = Field(default_factory=Stats)
 
 
@@ -148,7 +151,9 @@ class SessionAnalyzer:
         changed += self._glances(state, away, now, frame_index)
         for event in changed:
             event.describe()
-        return FrameOutcome(events=_unique(changed), risk=current_risk(state.risk, state.events, self.policy, now))
+        risk = current_risk(state.risk, state.events, self.policy, now)
+        _sample(state.risk_timeline, now, risk.score)
+        return FrameOutcome(events=_unique(changed), risk=risk)
 
     # -- calibration ------------------------------------------------------------------------------
     def calibrate(self, state: SessionState) -> None:
@@ -385,6 +390,18 @@ class SessionAnalyzer:
             "verdict": risk.verdict,
             "explanation": explanation(state.risk, state.events, self.policy),
         }
+
+
+_TIMELINE_POINTS = 1200
+_TIMELINE_STEP_S = 1.0
+
+
+def _sample(timeline: list[tuple[float, float]], now: float, score: float) -> None:
+    if timeline and now - timeline[-1][0] < _TIMELINE_STEP_S and score <= timeline[-1][1]:
+        return  # a rise is always kept: the chart must show every peak
+    timeline.append((round(now, 2), score))
+    if len(timeline) > _TIMELINE_POINTS:
+        del timeline[1:-1:2]  # halve the resolution, keep the ends
 
 
 def _unique(events: list[Event]) -> list[Event]:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.pipeline import build_report
+from interview_integrity.sessions.base import Evidence, SessionRecord
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.snapshot import evidence_jpeg
 from interview_integrity.vision.video import sample_frames
 
 
@@ -19,14 +25,29 @@ class Replay:
     state: SessionState
     changes: list[tuple[float, Event]] = field(default_factory=list)
     summary: dict[str, object] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
 
 
-def replay_frames(frames: Iterable[tuple[float, Array]], vision: FrameAnalyzer, policy: Policy) -> Replay:
+def replay_frames(
+    frames: Iterable[tuple[float, Array]], vision: FrameAnalyzer, policy: Policy, evidence: bool = False
+) -> Replay:
     engine = SessionAnalyzer(policy)
     result = Replay(state=SessionState())
     for index, (timestamp, frame) in enumerate(frames):
-        outcome = engine.process(result.state, vision.analyze(frame, timestamp, frame_index=index), index)
+        signals = vision.analyze(frame, timestamp, frame_index=index)
+        outcome = engine.process(result.state, signals, index)
         result.changes += [(timestamp, event.model_copy()) for event in outcome.events]
+        needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
+        if evidence and needs:
+            encoded = base64.b64encode(evidence_jpeg(frame, signals)).decode()
+            for event in needs:
+                result.evidence[event.id] = Evidence(
+                    event_id=event.id,
+                    event_type=event.type,
+                    frame_index=index,
+                    timestamp=timestamp,
+                    jpeg_base64=encoded,
+                )
     for event in engine.finish(result.state):
         result.changes.append((result.state.last_timestamp or 0.0, event.model_copy()))
     result.summary = engine.summary(result.state)
@@ -39,5 +60,17 @@ def replay_video(
     policy: Policy,
     fps: float = 5.0,
     progress: Callable[[Iterator[tuple[float, Array]]], Iterable[tuple[float, Array]]] = iter,
+    evidence: bool = False,
 ) -> Replay:
-    return replay_frames(progress(sample_frames(path, fps)), vision, policy)
+    return replay_frames(progress(sample_frames(path, fps)), vision, policy, evidence)
+
+
+def offline_report(result: Replay, candidate_id: str, policy: Policy) -> dict[str, Any]:
+    """The same report the service gives at the end of a session, for a recorded interview."""
+    now = time.time()
+    record = SessionRecord(
+        id=f"offline-{candidate_id}", candidate_id=candidate_id, owner=None, created_at=now, last_seen_at=now,
+        status="ended", ended_at=now, policy=policy, state=result.state, evidence_enabled=bool(result.evidence),
+        evidence=result.evidence,
+    )  # fmt: skip
+    return build_report(record, SessionAnalyzer(policy))

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
@@ -18,6 +18,7 @@ from interview_integrity.api.schemas import (
     ErrorResponse,
     FrameResult,
     FrameSubmit,
+    ReviewCreate,
     SessionCreate,
     SessionCreated,
     SessionRef,
@@ -28,6 +29,8 @@ from interview_integrity.api.security import OwnerDep
 from interview_integrity.api.state import Services, ServicesDep
 from interview_integrity.errors import Busy, InvalidInput, Unprocessable, UnsupportedMediaType
 from interview_integrity.pipeline import Pipeline
+from interview_integrity.report_page import render_report
+from interview_integrity.sessions.base import Review
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -98,7 +101,9 @@ async def metrics(services: ServicesDep) -> Response:
 @router.post("/start-session", status_code=201, tags=["sessions"], responses=ERRORS)
 async def start_session(body: SessionCreate, services: ServicesDep, owner: OwnerDep) -> SessionCreated:
     """Start a session for one candidate."""
-    record = await _pipeline(services).start_session(body.candidate_id, body.policy, body.metadata, owner)
+    record = await _pipeline(services).start_session(
+        body.candidate_id, body.policy, body.metadata, owner, evidence=body.evidence
+    )
     logs.session_id.set(record.id)
     return SessionCreated(
         session_id=record.id,
@@ -199,6 +204,34 @@ async def session_status(session_id: str, services: ServicesDep, owner: OwnerDep
 async def session_report(session_id: str, services: ServicesDep, owner: OwnerDep) -> SessionReport:
     """The session report (final once the session has ended)."""
     return SessionReport.model_validate(await _pipeline(services).report(session_id, owner))
+
+
+@router.get(
+    "/sessions/{session_id}/report.html",
+    tags=["sessions"],
+    response_class=HTMLResponse,
+    responses={**ERRORS, 200: {"content": {"text/html": {}}, "description": "A self-contained page"}},
+)
+async def session_report_page(session_id: str, services: ServicesDep, owner: OwnerDep) -> HTMLResponse:
+    """The reviewer's page: verdict, risk over time, timeline, events, evidence, decisions, policy."""
+    report = await _pipeline(services).report(session_id, owner)
+    return HTMLResponse(
+        render_report(report),
+        headers={"Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'"},
+    )
+
+
+@router.post("/sessions/{session_id}/review", status_code=201, tags=["sessions"], responses=ERRORS)
+async def review(session_id: str, body: ReviewCreate, services: ServicesDep, owner: OwnerDep) -> Review:
+    """Record a reviewer's decision on an event (or the whole session). The measured events never change."""
+    return await _pipeline(services).review(session_id, owner, body.event_id, body.decision, body.note)
+
+
+@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"], responses=ERRORS)
+async def delete_session(session_id: str, services: ServicesDep, owner: OwnerDep) -> Response:
+    """Delete the session, its report and its evidence at once."""
+    await _pipeline(services).delete(session_id, owner)
+    return Response(status_code=204)
 
 
 @router.post("/sessions/{session_id}/calibrate", tags=["sessions"], responses=ERRORS)

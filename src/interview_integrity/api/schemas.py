@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interview_integrity.analysis.events import ClientEventType, Event
 from interview_integrity.scoring import Risk
+from interview_integrity.sessions.base import Evidence, Review
 from interview_integrity.vision.signals import DetectedObject, Faces, Gaze, HeadPose, Quality
 
 
@@ -30,6 +31,11 @@ class SessionCreate(BaseModel):
         "`thresholds`, `weights`, `disabled_rules` (accommodations), `risk_half_life_s`, ...",
     )
     metadata: dict[str, Any] = Field(default_factory=dict, description="Stored with the session, returned in reports.")
+    evidence: bool | None = Field(
+        default=None,
+        description="Keep a small JPEG of the frame behind each medium/high event (default: the server's "
+        "EVIDENCE_SNAPSHOTS setting, off unless switched on).",
+    )
 
 
 class SessionCreated(BaseModel):
@@ -88,6 +94,14 @@ class CalibrationRestarted(BaseModel):
     calibration: Literal["restarted"]
 
 
+class ReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str | None = Field(default=None, description="The event decided on; null for the whole session.")
+    decision: Literal["confirmed", "dismissed"]
+    note: str = Field(default="", max_length=2000)
+
+
 class SessionReport(BaseModel):
     session_id: str
     candidate_id: str
@@ -101,6 +115,10 @@ class SessionReport(BaseModel):
         "peak_risk, final_risk, verdict, explanation."
     )
     events: list[Event]
+    started_at: float | None = Field(description="Time of the first frame (the frames' clock).")
+    risk_timeline: list[tuple[float, float]] = Field(description="(time, live risk score), for the chart.")
+    evidence: list[Evidence] = Field(description="Evidence snapshots: empty unless switched on.")
+    reviews: list[Review] = Field(description="Reviewer decisions; they never change the measured events.")
     risk: dict[str, Any]
     verdict: Literal["clear", "review", "high_risk"] = Field(
         description="A request for human review at most; never a finding of misconduct."

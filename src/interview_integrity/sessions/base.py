@@ -26,6 +26,27 @@ class StoreUnavailableError(RuntimeError):
     pass
 
 
+class Evidence(BaseModel):
+    """A small JPEG of the frame that raised a medium or high event, boxes drawn. Only when switched on."""
+
+    event_id: str
+    event_type: str
+    frame_index: int
+    timestamp: float
+    jpeg_base64: str
+
+
+class Review(BaseModel):
+    """A reviewer's decision. It is recorded beside the events; the measured events never change."""
+
+    id: str
+    event_id: str | None
+    decision: Literal["confirmed", "dismissed"]
+    note: str = ""
+    reviewer: str
+    created_at: float
+
+
 class SessionRecord(BaseModel):
     id: str
     candidate_id: str
@@ -39,6 +60,9 @@ class SessionRecord(BaseModel):
     next_frame_index: int = 0
     state: SessionState = Field(default_factory=SessionState)
     report: dict[str, Any] | None = None
+    evidence_enabled: bool = False
+    evidence: dict[str, Evidence] = Field(default_factory=dict, description="Event id -> its snapshot.")
+    reviews: list[Review] = Field(default_factory=list)
 
 
 class Expiry:

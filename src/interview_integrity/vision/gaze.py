@@ -27,6 +27,9 @@ _NEUTRAL_IRIS_Y = -0.07
 _VERTICAL_EYE_WEIGHT = 0.5
 # The generic 3D face reads a camera-facing head about 5 degrees low (same frames).
 _PITCH_CORRECTION_DEG = 5.0
+# An iris reading this far from where an iris can be is an occluded eye (a patch, a hand, glare).
+_MAX_IRIS_Y_OFFSET = 0.18
+_IRIS_X_RANGE = (0.1, 0.9)
 # Beyond this yaw one eye is hidden behind the nose: trust the head alone.
 _PROFILE_YAW_DEG = 50.0
 
@@ -43,6 +46,12 @@ def eye_measures(eye: Eye) -> EyeMeasures:
         iris_y=round(float(np.dot(relative, normal)) / width, 4),
         openness=round(openness, 4),
     )
+
+
+def plausible(eye: EyeMeasures) -> bool:
+    """False for a reading no open, visible eye gives: the other eye alone is then used."""
+    low, high = _IRIS_X_RANGE
+    return low <= eye.iris_x <= high and abs(eye.iris_y - _NEUTRAL_IRIS_Y) <= _MAX_IRIS_Y_OFFSET
 
 
 def eye_rotation_deg(offset_in_eye_widths: float) -> float:
@@ -75,8 +84,11 @@ def estimate_gaze(
     openness = (left.openness + right.openness) / 2
     if openness < settings.eyes_closed_openness:
         return Gaze(direction="unknown", confidence=0.0, reason="eyes closed", **raw)
-    iris_x = (left.iris_x + right.iris_x) / 2
-    iris_y = (left.iris_y + right.iris_y) / 2
+    eyes = [eye for eye in (left, right) if plausible(eye)]
+    if not eyes:
+        return Gaze(direction="unknown", confidence=0.0, reason="eyes occluded", **raw)
+    iris_x = sum(eye.iris_x for eye in eyes) / len(eyes)
+    iris_y = sum(eye.iris_y for eye in eyes) / len(eyes)
     horizontal = pose.yaw + eye_rotation_deg(_NEUTRAL_IRIS_X - iris_x)
     vertical = pose.pitch + _PITCH_CORRECTION_DEG + _VERTICAL_EYE_WEIGHT * eye_rotation_deg(_NEUTRAL_IRIS_Y - iris_y)
     return classify(horizontal, vertical, settings, raw)
