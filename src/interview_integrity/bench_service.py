@@ -62,7 +62,8 @@ def raw_analysis_ms(frames: list[bytes]) -> float:
     return float(np.median(times))
 
 
-async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, tally: Tally) -> None:
+async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, tally: Tally, offset: float) -> None:
+    await asyncio.sleep(offset)
     async with websockets.connect(url.replace("http", "ws") + "/ws/stream", max_size=None) as socket_:
         await socket_.send(json.dumps({"type": "start", "candidate_id": "bench-ws"}))
         while json.loads(await socket_.recv())["type"] != "session":
@@ -86,17 +87,19 @@ async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, 
         reading = asyncio.create_task(reader())
         index = 0
         while time.monotonic() < stop:
-            sent.append(time.monotonic())
+            tick = time.monotonic()
+            sent.append(tick)
             await socket_.send(frames[index % len(frames)])
             index += 1
-            await asyncio.sleep(max(0.0, sent[-1] + 1 / fps - time.monotonic()) if sent else 1 / fps)
+            await asyncio.sleep(max(0.0, tick + 1 / fps - time.monotonic()))
         await socket_.send(json.dumps({"type": "end"}))
         await asyncio.wait_for(reading, timeout=60)
 
 
 async def rest_session(
-    client: httpx.AsyncClient, frames: list[bytes], fps: float, seconds: float, tally: Tally
+    client: httpx.AsyncClient, frames: list[bytes], fps: float, seconds: float, tally: Tally, offset: float
 ) -> None:
+    await asyncio.sleep(offset)
     session_id = (await client.post("/start-session", json={"candidate_id": "bench-rest"})).json()["session_id"]
     stop = time.monotonic() + seconds
     index = 0
@@ -124,10 +127,12 @@ def _free_port() -> int:
 async def _drive(url: str, frames: list[bytes], sessions: int, fps: float, seconds: float) -> Tally:
     tally = Tally()
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        # candidates are not synchronised: sessions start spread over one frame interval
+        offsets = [i / (sessions * fps) for i in range(sessions)]
         jobs = [
-            ws_session(url, frames, fps, seconds, tally)
+            ws_session(url, frames, fps, seconds, tally, offsets[i])
             if i % 2 == 0
-            else rest_session(client, frames, fps, seconds, tally)
+            else rest_session(client, frames, fps, seconds, tally, offsets[i])
             for i in range(sessions)
         ]
         await asyncio.gather(*jobs)

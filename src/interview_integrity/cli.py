@@ -30,9 +30,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from interview_integrity.app import create_app
 
     settings = Settings()
-    uvicorn.run(
-        create_app(settings), host=args.host or settings.host, port=args.port or settings.port, access_log=False
-    )
+    host, port = args.host or settings.host, args.port or settings.port
+    workers = args.workers or settings.uvicorn_workers
+    if workers > 1:
+        if settings.session_store == "memory":
+            print("error: several workers need shared sessions: set SESSION_STORE=redis", file=sys.stderr)
+            return 2
+        # each worker process builds its own app (and models) through the factory
+        uvicorn.run(
+            "interview_integrity.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False
+        )
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=False)
     return 0
 
 
@@ -179,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=None, help="uvicorn worker processes (UVICORN_WORKERS)")
     serve.set_defaults(func=cmd_serve)
     analyze = sub.add_parser("analyze", help="analyse images and videos, print per-frame signals")
     analyze.add_argument("paths", nargs="+")

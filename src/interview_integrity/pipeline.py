@@ -14,6 +14,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import cv2
+
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import PolicyError, build_policy
@@ -41,6 +43,8 @@ class Pipeline:
         self.store = store
         self.metrics = metrics
         workers = settings.worker_count()
+        # one frame per worker per core: OpenCV's own thread pool would oversubscribe the cores
+        cv2.setNumThreads(1)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frames")
         self._capacity = workers * (1 + settings.queue_per_worker)
         self._in_flight = 0

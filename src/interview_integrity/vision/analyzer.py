@@ -128,7 +128,7 @@ class FrameAnalyzer:
         if max(height, width) > self.settings.analysis_max_side:
             factor = max(height, width) / self.settings.analysis_max_side
             image = cv2.resize(image, (round(width / factor), round(height / factor)), interpolation=cv2.INTER_AREA)
-        rgb = np.ascontiguousarray(image[..., ::-1])
+        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         detect_objects = self.should_detect_objects(frame_index)
 

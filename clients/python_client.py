@@ -1,0 +1,74 @@
+"""The Python client, importable as `from clients.python_client import InterviewClient`.
+
+Run it as an example: `cd clients && python python_client.py [IMAGE_OR_VIDEO] [--url URL] [--api-key KEY]`
+(no path: the webcam, when one exists). It prints each result and the final report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+try:
+    from interview_integrity.client import *  # noqa: F403 (the client is shipped in the package)
+    from interview_integrity.client import InterviewClient, jpeg_from_array
+except ImportError:  # a checkout without `pip install`: use the source next door
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from interview_integrity.client import *  # noqa: F403
+    from interview_integrity.client import InterviewClient, jpeg_from_array
+
+VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm"}
+
+
+def frames(source: str | None, fps: float, limit_s: float):  # type: ignore[no-untyped-def]
+    import cv2
+
+    capture = cv2.VideoCapture(0 if source is None else source)
+    if source is not None:
+        capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    if not capture.isOpened():
+        raise SystemExit("no webcam found: pass an image or video path" if source is None else f"cannot open {source}")
+    native = capture.get(cv2.CAP_PROP_FPS) or 25.0
+    step, index, started = max(1, round(native / fps)), 0, time.monotonic()
+    while time.monotonic() - started < limit_s or source is not None:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        if index % step == 0:
+            yield index / native, frame
+        index += 1
+    capture.release()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Analyse an image, a video or the webcam with the service.")
+    parser.add_argument("path", nargs="?", help="image or video; none: the webcam for 20 s")
+    parser.add_argument("--url", default="http://localhost:8000")
+    parser.add_argument("--api-key", default=None)
+    parser.add_argument("--fps", type=float, default=2.0)
+    args = parser.parse_args()
+    with InterviewClient(args.url, api_key=args.api_key) as client:
+        session_id = client.start_session("example-candidate")
+        print(f"session {session_id}")
+        if args.path and Path(args.path).suffix.lower() not in VIDEO_SUFFIXES:
+            results = [client.analyze_frame_from_file(session_id, args.path)]
+        else:
+            results = []
+            for timestamp, frame in frames(args.path, args.fps, 20.0):
+                results.append(client.analyze_frame(session_id, jpeg_from_array(frame), timestamp))
+        for result in results:
+            events = ", ".join(f"{e['type']} ({e['severity']})" for e in result["events"]) or "-"
+            faces, gaze, risk = result["faces"]["count"], result["gaze"]["direction"], result["risk"]["score"]
+            print(f"{result['timestamp']:7.2f} s  faces {faces}  gaze {gaze:<8} risk {risk:5.1f}  events: {events}")
+        report = client.end_session(session_id)
+    print(f"\nverdict: {report['verdict']}  ({report['summary']['explanation']['meaning']})")
+    for event in report["events"]:
+        print(f"  {event['started_at']:7.2f} s  {event['type']:<16} {event['severity']:<6} {event['message']}")
+    print(f"report page: {args.url}/sessions/{session_id}/report.html")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
