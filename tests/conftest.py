@@ -9,7 +9,7 @@ import pytest
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.analyzer import FrameAnalyzer
-from tests.servers import RedisServer
+from tests.servers import RedisServer, ServiceProcess
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
@@ -42,5 +42,33 @@ def load(name: str) -> np.ndarray:
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def service() -> Iterator[ServiceProcess]:
+    """The service as `make run` starts it: memory sessions, no keys."""
+    server = ServiceProcess()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def keyed_service() -> Iterator[ServiceProcess]:
+    server = ServiceProcess(
+        {"API_KEYS": "key-a,key-b,key-rate", "CORS_ORIGINS": "http://allowed.example", "RATE_LIMIT_PER_MINUTE": "30"}
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def tight_service() -> Iterator[ServiceProcess]:
+    """One worker, no queue, short lifetimes, small bodies: for 503, expiry and 413."""
+    server = ServiceProcess(
+        {"WORKERS": "1", "QUEUE_PER_WORKER": "0", "SESSION_IDLE_TTL_S": "2", "REPORT_RETENTION_S": "4",
+         "CLEANUP_INTERVAL_S": "0.5", "MAX_REQUEST_BYTES": "400000"}
+    )  # fmt: skip
     yield server
     server.stop()

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from interview_integrity import __version__, logs
-from interview_integrity.api import errors, routes, websocket
+from interview_integrity.api import demo, errors, routes, websocket
 from interview_integrity.api.middleware import RequestContext
 from interview_integrity.api.state import Services
 from interview_integrity.config import Settings
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(websocket.router)
+    app.include_router(demo.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -62,7 +62,7 @@ async def root() -> dict[str, Any]:
         "service": "interview-integrity",
         "version": __version__,
         "links": {"docs": "/docs", "openapi": "/openapi.json", "health": "/health", "ready": "/ready",
-                  "metrics": "/metrics", "websocket": "/ws/stream"},
+                  "metrics": "/metrics", "websocket": "/ws/stream", "demo": "/demo"},
     }  # fmt: skip
 
 

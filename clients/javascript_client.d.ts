@@ -1,0 +1,74 @@
+// Types for javascript_client.js
+export type Direction = 'center' | 'left' | 'right' | 'up' | 'down' | 'unknown';
+export type ClientEventType = 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste';
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'ended';
+
+export interface Box { x: number; y: number; width: number; height: number }
+export interface Event {
+  id: string; type: string; category: string; severity: 'low' | 'medium' | 'high'; confidence: number;
+  started_at: number; ended_at: number | null; duration_s: number; frames: number[]; detail: string; message: string;
+}
+export interface Risk { score: number; level: 'low' | 'medium' | 'high'; verdict: 'clear' | 'review' | 'high_risk' }
+export interface FrameResult {
+  session_id: string; frame_index: number; timestamp: number; processing_ms: number;
+  faces: { count: number; boxes: { box: Box; confidence: number; presence: number | null }[]; primary_index: number | null };
+  gaze: { direction: Direction; confidence: number; horizontal_deg: number | null; vertical_deg: number | null; reason: string | null };
+  head_pose: { yaw: number; pitch: number; roll: number } | null;
+  objects: { label: string; confidence: number; box: Box; partial: boolean; source: string }[];
+  objects_analyzed: boolean;
+  quality: { brightness: number; contrast: number; sharpness: number; usable: boolean; issues: string[] };
+  events: Event[];
+  risk: Risk;
+}
+export interface Report {
+  session_id: string; candidate_id: string; status: 'active' | 'ended'; verdict: Risk['verdict'];
+  summary: Record<string, unknown>; events: Event[]; risk_timeline: [number, number][];
+  evidence: { event_id: string; event_type: string; frame_index: number; timestamp: number; jpeg_base64: string }[];
+  reviews: { id: string; event_id: string | null; decision: 'confirmed' | 'dismissed'; note: string }[];
+  policy: Record<string, unknown>;
+}
+
+export class ApiError extends Error { status: number; code: string; retryAfter: number | null }
+export class BadRequestError extends ApiError {}
+export class AuthenticationError extends ApiError {}
+export class NotFoundError extends ApiError {}
+export class ConflictError extends ApiError {}
+export class PayloadTooLargeError extends ApiError {}
+export class UnsupportedMediaTypeError extends ApiError {}
+export class ValidationError extends ApiError {}
+export class RateLimitError extends ApiError {}
+export class ServiceUnavailableError extends ApiError {}
+export class ConnectionError extends Error {}
+export const CLIENT_EVENTS: ClientEventType[];
+
+export interface ClientOptions { apiKey?: string; retries?: number; backoffMs?: number; fetch?: typeof fetch; WebSocket?: unknown }
+export interface StreamOptions {
+  candidateId?: string; sessionId?: string; policy?: string | object; maxReconnects?: number;
+  onResult?(result: FrameResult): void; onEvent?(event: Event): void; onState?(state: StreamState): void;
+  onError?(error: ApiError): void; onSkipped?(skipped: { reason: string; skipped_total: number }): void;
+}
+
+export class StreamConnection {
+  sessionId: string | null; state: StreamState; ready: Promise<{ session_id: string }>;
+  sendFrame(frame: Blob | ArrayBuffer | Uint8Array): boolean;
+  sendClientEvent(type: ClientEventType, timestamp?: number): boolean;
+  calibrate(): void;
+  end(): Promise<Report>;
+  close(): void;
+}
+
+export class InterviewClient {
+  constructor(baseUrl?: string, options?: ClientOptions);
+  readonly streamUrl: string;
+  startSession(candidateId: string, options?: { policy?: string | object; metadata?: object; evidence?: boolean }): Promise<string>;
+  analyzeFrame(sessionId: string, frame: Blob | ArrayBuffer | Uint8Array, options?: { timestamp?: number }): Promise<FrameResult>;
+  analyzeFrameFromBlob(sessionId: string, blob: Blob, options?: { timestamp?: number }): Promise<FrameResult>;
+  analyzeFrameFromCanvas(sessionId: string, canvas: HTMLCanvasElement | OffscreenCanvas, options?: { timestamp?: number; quality?: number }): Promise<FrameResult>;
+  analyzeFrameFromVideo(sessionId: string, video: HTMLVideoElement, options?: { timestamp?: number; quality?: number }): Promise<FrameResult>;
+  endSession(sessionId: string): Promise<Report>;
+  getReport(sessionId: string): Promise<Report>;
+  getStatus(sessionId: string): Promise<Record<string, unknown>>;
+  calibrate(sessionId: string): Promise<{ session_id: string; calibration: 'restarted' }>;
+  sendClientEvent(sessionId: string, type: ClientEventType, options?: { timestamp?: number }): Promise<{ session_id: string; event: Event }>;
+  stream(options?: StreamOptions): StreamConnection;
+}

@@ -1,0 +1,295 @@
+/**
+ * JavaScript client for the interview integrity service (ES module, browsers and Node 20).
+ *
+ *   const client = new InterviewClient('http://localhost:8000');
+ *   const sessionId = await client.startSession('candidate_123');
+ *   const result = await client.analyzeFrameFromCanvas(sessionId, canvas);
+ *
+ * Errors from the service reject with typed errors built from its {"error": {"code", "message"}} body;
+ * 429 and 503 are retried with exponential backoff, honouring Retry-After.
+ * @module javascript_client
+ */
+
+/** An error answer from the service. */
+export class ApiError extends Error {
+  /** @param {number} status @param {string} code @param {string} message @param {number|null} retryAfter */
+  constructor(status, code, message, retryAfter = null) {
+    super(`${status} ${code}: ${message}`);
+    this.name = new.target.name;
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+export class BadRequestError extends ApiError {}
+export class AuthenticationError extends ApiError {}
+export class NotFoundError extends ApiError {}
+export class ConflictError extends ApiError {}
+export class PayloadTooLargeError extends ApiError {}
+export class UnsupportedMediaTypeError extends ApiError {}
+export class ValidationError extends ApiError {}
+export class RateLimitError extends ApiError {}
+export class ServiceUnavailableError extends ApiError {}
+/** The service could not be reached at all. */
+export class ConnectionError extends Error {}
+
+const BY_STATUS = {
+  400: BadRequestError, 401: AuthenticationError, 404: NotFoundError, 409: ConflictError,
+  413: PayloadTooLargeError, 415: UnsupportedMediaTypeError, 422: ValidationError,
+  429: RateLimitError, 503: ServiceUnavailableError,
+};
+const RETRY = new Set([429, 503]);
+export const CLIENT_EVENTS = ['tab_hidden', 'window_blur', 'fullscreen_exit', 'copy_paste'];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function errorFrom(response) {
+  const header = response.headers.get('retry-after');
+  const retryAfter = header === null || Number.isNaN(Number(header)) ? null : Number(header);
+  let code = 'http_error';
+  let message = response.statusText;
+  try {
+    const body = await response.json();
+    code = body.error.code;
+    message = body.error.message;
+  } catch { /* not our JSON: keep the status text */ }
+  const Kind = BY_STATUS[response.status] || ApiError;
+  return new Kind(response.status, code, message, retryAfter);
+}
+
+export class InterviewClient {
+  /**
+   * @param {string} [baseUrl]
+   * @param {{apiKey?: string, retries?: number, backoffMs?: number, fetch?: typeof fetch, WebSocket?: any}} [options]
+   */
+  constructor(baseUrl = 'http://localhost:8000', options = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.apiKey = options.apiKey ?? null;
+    this.retries = options.retries ?? 3;
+    this.backoffMs = options.backoffMs ?? 500;
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
+  }
+
+  async request(method, path, { json, form } = {}) {
+    const headers = {};
+    if (this.apiKey) headers['X-API-Key'] = this.apiKey;
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    for (let attempt = 0; ; attempt += 1) {
+      let response;
+      try {
+        response = await this.fetch(this.baseUrl + path, {
+          method, headers, body: json !== undefined ? JSON.stringify(json) : form,
+        });
+      } catch (cause) {
+        throw new ConnectionError(`the service at ${this.baseUrl} cannot be reached: ${cause.message}`);
+      }
+      if (response.ok) return response.status === 204 ? null : response.json();
+      const error = await errorFrom(response);
+      if (!RETRY.has(response.status) || attempt >= this.retries) throw error;
+      await sleep(error.retryAfter !== null ? error.retryAfter * 1000 : this.backoffMs * 2 ** attempt);
+    }
+  }
+
+  /** @returns {Promise<string>} the session id */
+  async startSession(candidateId, { policy, metadata, evidence } = {}) {
+    const body = { candidate_id: candidateId, metadata: metadata ?? {} };
+    if (policy !== undefined) body.policy = policy;
+    if (evidence !== undefined) body.evidence = evidence;
+    return (await this.request('POST', '/start-session', { json: body })).session_id;
+  }
+
+  /** One encoded frame (Blob, File, ArrayBuffer or Uint8Array). */
+  async analyzeFrame(sessionId, frame, { timestamp } = {}) {
+    const form = new FormData();
+    form.append('session_id', sessionId);
+    if (timestamp !== undefined) form.append('timestamp', String(timestamp));
+    const blob = frame instanceof Blob ? frame : new Blob([frame], { type: 'image/jpeg' });
+    form.append('frame', blob, 'frame.jpg');
+    return this.request('POST', '/analyze-frame', { form });
+  }
+
+  analyzeFrameFromBlob(sessionId, blob, options) {
+    return this.analyzeFrame(sessionId, blob, options);
+  }
+
+  /** An HTMLCanvasElement or OffscreenCanvas, encoded as JPEG. */
+  async analyzeFrameFromCanvas(sessionId, canvas, { timestamp, quality = 0.85 } = {}) {
+    return this.analyzeFrame(sessionId, await canvasToJpeg(canvas, quality), { timestamp });
+  }
+
+  /** The current picture of a playing <video> (a webcam preview, say). */
+  async analyzeFrameFromVideo(sessionId, video, options = {}) {
+    return this.analyzeFrameFromCanvas(sessionId, videoToCanvas(video), options);
+  }
+
+  endSession(sessionId) { return this.request('POST', '/end-session', { json: { session_id: sessionId } }); }
+  getReport(sessionId) { return this.request('GET', `/sessions/${encodeURIComponent(sessionId)}/report`); }
+  getStatus(sessionId) { return this.request('GET', `/sessions/${encodeURIComponent(sessionId)}`); }
+  calibrate(sessionId) { return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/calibrate`); }
+
+  /** tab_hidden, window_blur, fullscreen_exit or copy_paste. */
+  sendClientEvent(sessionId, type, { timestamp } = {}) {
+    const json = { type };
+    if (timestamp !== undefined) json.timestamp = timestamp;
+    return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/client-events`, { json });
+  }
+
+  /** The address of the WebSocket stream. */
+  get streamUrl() {
+    const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws/stream`;
+    return this.apiKey ? `${url}?api_key=${encodeURIComponent(this.apiKey)}` : url;
+  }
+
+  /**
+   * Open a session over the WebSocket. It reconnects after a dropped connection and resumes the session.
+   * @param {StreamOptions} options
+   * @returns {StreamConnection}
+   */
+  stream(options = {}) {
+    return new StreamConnection(this, options);
+  }
+}
+
+/**
+ * @typedef {object} StreamOptions
+ * @property {string} [candidateId] start a new session for this candidate
+ * @property {string} [sessionId] or resume this one
+ * @property {string|object} [policy]
+ * @property {(result: object) => void} [onResult] one per analysed frame
+ * @property {(event: object) => void} [onEvent] events opened, escalated or closed
+ * @property {(state: string) => void} [onState] connecting | live | reconnecting | unreachable | ended
+ * @property {(error: ApiError) => void} [onError]
+ * @property {(skipped: object) => void} [onSkipped]
+ * @property {number} [maxReconnects] default Infinity
+ */
+export class StreamConnection {
+  constructor(client, options) {
+    this.client = client;
+    this.options = options;
+    this.sessionId = options.sessionId ?? null;
+    this.state = 'connecting';
+    this.inFlight = 0;
+    this.closed = false;
+    this.reconnects = 0;
+    this.pendingEnd = null;
+    this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject; });
+    this.open();
+  }
+
+  setState(state) {
+    this.state = state;
+    this.options.onState?.(state);
+  }
+
+  open() {
+    const Socket = this.client.WebSocket;
+    if (!Socket) throw new Error('no WebSocket implementation: pass { WebSocket } (Node 20: the ws package)');
+    const socket = new Socket(this.client.streamUrl);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.onopen = () => {
+      const hello = this.sessionId
+        ? { type: 'resume', session_id: this.sessionId }
+        : { type: 'start', candidate_id: this.options.candidateId ?? 'candidate', policy: this.options.policy };
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = (message) => this.receive(JSON.parse(typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data)));
+    socket.onclose = () => {
+      this.inFlight = 0;
+      if (this.closed || this.state === 'ended') return;
+      if (this.reconnects >= (this.options.maxReconnects ?? Infinity)) {
+        this.setState('unreachable');
+        this.rejectReady(new ConnectionError(`the stream at ${this.client.streamUrl} is unreachable`));
+        return;
+      }
+      this.setState(this.sessionId ? 'reconnecting' : 'unreachable');
+      const delay = Math.min(10000, 500 * 2 ** this.reconnects);
+      this.reconnects += 1;
+      setTimeout(() => { if (!this.closed) this.open(); }, delay);
+    };
+    socket.onerror = () => {};
+  }
+
+  receive(message) {
+    switch (message.type) {
+      case 'session':
+        this.sessionId = message.session_id;
+        this.reconnects = 0;
+        this.setState('live');
+        this.resolveReady(message);
+        break;
+      case 'result':
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        this.options.onResult?.(message);
+        for (const event of message.events) this.options.onEvent?.(event);
+        break;
+      case 'skipped':
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        this.options.onSkipped?.(message);
+        break;
+      case 'client_event':
+        this.options.onEvent?.(message.event);
+        break;
+      case 'error': {
+        const error = new ApiError(0, message.code, message.message);
+        if (message.code === 'no_session' || message.code === 'session_ended') this.inFlight = 0;
+        this.options.onError?.(error);
+        break;
+      }
+      case 'report':
+        this.setState('ended');
+        this.pendingEnd?.resolve(message.report);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Send one encoded frame; false when one is already being analysed (the caller may drop this one). */
+  sendFrame(frame) {
+    if (this.state !== 'live' || this.socket.readyState !== 1) return false;
+    if (this.inFlight >= 1) return false;
+    this.inFlight += 1;
+    this.socket.send(frame);
+    return true;
+  }
+
+  sendClientEvent(type, timestamp) {
+    if (this.state !== 'live') return false;
+    this.socket.send(JSON.stringify({ type: 'client_event', event: type, timestamp }));
+    return true;
+  }
+
+  calibrate() { if (this.state === 'live') this.socket.send(JSON.stringify({ type: 'calibrate' })); }
+
+  /** End the session; resolves with the report. */
+  end() {
+    return new Promise((resolve, reject) => {
+      this.pendingEnd = { resolve, reject };
+      this.socket.send(JSON.stringify({ type: 'end' }));
+    });
+  }
+
+  close() {
+    this.closed = true;
+    this.socket?.close();
+  }
+}
+
+async function canvasToJpeg(canvas, quality) {
+  if (typeof canvas.convertToBlob === 'function') return canvas.convertToBlob({ type: 'image/jpeg', quality });
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the canvas could not be encoded'))), 'image/jpeg', quality);
+  });
+}
+
+function videoToCanvas(video) {
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth || 640;
+  canvas.height = video.videoHeight || 480;
+  canvas.getContext('2d').drawImage(video, 0, 0, canvas.width, canvas.height);
+  return canvas;
+}
+
+export { canvasToJpeg, videoToCanvas };

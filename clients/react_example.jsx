@@ -1,0 +1,152 @@
+/**
+ * <InterviewMonitor apiUrl="http://localhost:8000" candidateId="candidate_123" />
+ *
+ * Opens the webcam, streams JPEG frames over the WebSocket at `fps`, shows a compact live panel (preview,
+ * face count, gaze, risk gauge, latest events) and reports page events (hidden tab, lost focus, leaving
+ * full screen, copy/paste) to the service. Friendly states for a denied camera, no camera, an unreachable
+ * server and reconnecting.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { InterviewClient } from './javascript_client.js';
+
+const MESSAGES = {
+  idle: 'Starting…',
+  'requesting-camera': 'Please allow the camera when your browser asks.',
+  'permission-denied': 'Camera access was declined. Allow the camera in the address bar, then reload the page.',
+  'no-camera': 'No camera was found. Connect a webcam and reload the page.',
+  connecting: 'Connecting to the proctoring service…',
+  live: 'Live',
+  reconnecting: 'Connection lost: reconnecting… (your session continues)',
+  unreachable: 'The proctoring service cannot be reached. Check your connection; we will keep trying.',
+  ended: 'Session ended.',
+};
+const VERDICT = { clear: 'Clear', review: 'Needs human review', high_risk: 'Needs human review soon' };
+const styles = {
+  panel: { fontFamily: 'system-ui, sans-serif', fontSize: 14, width: 340, border: '1px solid #dde1e6', borderRadius: 10, padding: 12, background: '#fff' },
+  video: { width: '100%', borderRadius: 8, background: '#111', transform: 'scaleX(-1)' },
+  row: { display: 'flex', justifyContent: 'space-between', margin: '6px 0' },
+  state: (ok) => ({ padding: '6px 8px', borderRadius: 6, background: ok ? '#e8f5e9' : '#fff4e5', color: ok ? '#1b5e20' : '#8a4b00' }),
+  button: { padding: '6px 12px', borderRadius: 6, border: '1px solid #b3261e', background: '#fff', color: '#b3261e', cursor: 'pointer' },
+};
+
+function RiskGauge({ score = 0, level = 'low' }) {
+  const colour = level === 'high' ? '#d9534f' : level === 'medium' ? '#f0a43a' : '#4caf50';
+  return (
+    <div aria-label={`risk ${Math.round(score)} of 100`} data-testid="risk">
+      <div style={{ height: 8, background: '#eceef1', borderRadius: 4 }}>
+        <div style={{ width: `${Math.min(100, score)}%`, height: 8, background: colour, borderRadius: 4 }} />
+      </div>
+      <small>risk {Math.round(score)} / 100</small>
+    </div>
+  );
+}
+
+export function InterviewMonitor({
+  apiUrl, candidateId, apiKey, fps = 2, policy, showPreview = true, onResult, onEvent, onEnd, onSession,
+}) {
+  const videoRef = useRef(null);
+  const connection = useRef(null);
+  const [state, setState] = useState('idle');
+  const [result, setResult] = useState(null);
+  const [events, setEvents] = useState([]);
+  const [report, setReport] = useState(null);
+  const [sessionId, setSessionId] = useState(null);
+
+  useEffect(() => {
+    let stream;
+    let timer;
+    let cancelled = false;
+    const client = new InterviewClient(apiUrl, { apiKey });
+    const canvas = document.createElement('canvas');
+    const report = (type) => connection.current?.sendClientEvent(type);
+    const onVisibility = () => { if (document.visibilityState === 'hidden') report('tab_hidden'); };
+    const onBlur = () => report('window_blur');
+    const onFullscreen = () => { if (!document.fullscreenElement) report('fullscreen_exit'); };
+    const onCopy = () => report('copy_paste');
+
+    async function start() {
+      setState('requesting-camera');
+      if (!navigator.mediaDevices?.getUserMedia) { setState('no-camera'); return; }
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+      } catch (error) {
+        setState(error.name === 'NotAllowedError' || error.name === 'SecurityError' ? 'permission-denied' : 'no-camera');
+        return;
+      }
+      if (cancelled) return;
+      videoRef.current.srcObject = stream;
+      await videoRef.current.play().catch(() => {});
+      setState('connecting');
+      const conn = client.stream({
+        candidateId, policy,
+        onState: (next) => setState(next),
+        onResult: (message) => { setResult(message); onResult?.(message); },
+        onEvent: (event) => { setEvents((list) => [event, ...list.filter((e) => e.id !== event.id)].slice(0, 5)); onEvent?.(event); },
+      });
+      connection.current = conn;
+      conn.ready.then((hello) => { setSessionId(hello.session_id); onSession?.(hello.session_id); }).catch(() => {});
+      timer = setInterval(() => {
+        const video = videoRef.current;
+        if (!video || video.readyState < 2 || conn.state !== 'live') return;
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        canvas.getContext('2d').drawImage(video, 0, 0);
+        canvas.toBlob((blob) => blob && conn.sendFrame(blob), 'image/jpeg', 0.8);
+      }, 1000 / fps);
+      document.addEventListener('visibilitychange', onVisibility);
+      window.addEventListener('blur', onBlur);
+      document.addEventListener('fullscreenchange', onFullscreen);
+      document.addEventListener('copy', onCopy);
+      document.addEventListener('paste', onCopy);
+    }
+    start();
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('blur', onBlur);
+      document.removeEventListener('fullscreenchange', onFullscreen);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('paste', onCopy);
+      connection.current?.close();
+      stream?.getTracks().forEach((track) => track.stop());
+    };
+  }, [apiUrl, candidateId, apiKey, fps]);
+
+  const end = useCallback(async () => {
+    const conn = connection.current;
+    if (!conn) return;
+    const final = await conn.end();
+    setReport(final);
+    videoRef.current?.srcObject?.getTracks().forEach((track) => track.stop());
+    onEnd?.(final);
+  }, [onEnd]);
+
+  const faces = result?.faces.count ?? 0;
+  return (
+    <div style={styles.panel} data-testid="interview-monitor" data-state={state} data-session-id={sessionId ?? ''}>
+      <video ref={videoRef} muted playsInline style={{ ...styles.video, display: showPreview ? 'block' : 'none' }} />
+      <div style={styles.state(state === 'live')} role="status" data-testid="state">{MESSAGES[state]}</div>
+      {result && state !== 'ended' && (
+        <>
+          <div style={styles.row}><span data-testid="faces">{faces === 1 ? '1 face' : `${faces} faces`}</span>
+            <span data-testid="gaze">gaze {result.gaze.direction}</span></div>
+          <RiskGauge score={result.risk.score} level={result.risk.level} />
+        </>
+      )}
+      {events.length > 0 && (
+        <ul data-testid="events" style={{ paddingLeft: 18, margin: '8px 0' }}>
+          {events.map((e) => <li key={e.id}><b>{e.type}</b> ({e.severity}) {e.message}</li>)}
+        </ul>
+      )}
+      {report ? (
+        <div data-testid="report"><b>{VERDICT[report.verdict]}</b> · {report.events.length} event{report.events.length === 1 ? '' : 's'} ·{' '}
+          <a href={`${apiUrl}/sessions/${report.session_id}/report.html`} target="_blank" rel="noreferrer">full report</a></div>
+      ) : (
+        state === 'live' && <button type="button" style={styles.button} onClick={end}>End session</button>
+      )}
+    </div>
+  );
+}
+
+export default InterviewMonitor;

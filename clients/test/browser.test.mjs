@@ -1,0 +1,72 @@
+// The /demo page (the React InterviewMonitor) in Debian's chromium with a fake webcam fed from a real video.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = process.env.BASE_URL;
+const Y4M = process.env.FAKE_CAMERA_Y4M;
+const ARTIFACTS = process.env.ARTIFACTS_DIR;
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream'];
+
+async function launch(allowCamera) {
+  const args = [...FLAGS, `--use-file-for-fake-video-capture=${Y4M}`];
+  if (allowCamera) args.push('--use-fake-ui-for-media-stream');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args });
+}
+
+test('demo: live analysis, a hidden tab reaches the server, ending shows the report', async () => {
+  const browser = await launch(true);
+  try {
+    const page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
+    await page.goto(`${BASE_URL}/demo`);
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=faces]')?.textContent === '1 face', null, { timeout: 60000 });
+    const sessionId = await page.getByTestId('interview-monitor').getAttribute('data-session-id');
+    assert.ok(sessionId);
+    const started = Date.now();
+    const before = (await (await fetch(`${BASE_URL}/sessions/${sessionId}`)).json()).frames_analyzed;
+    await page.waitForTimeout(4000);
+    const after = (await (await fetch(`${BASE_URL}/sessions/${sessionId}`)).json()).frames_analyzed;
+    const fps = (after - before) / ((Date.now() - started) / 1000);
+    console.log(`demo sustained ${fps.toFixed(1)} analysed frames/s (asked for 4)`);
+    assert.ok(fps >= 2, `only ${fps} frames/s`);
+
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    let types = [];
+    for (let i = 0; i < 50 && !types.includes('tab_hidden'); i += 1) {
+      await page.waitForTimeout(100);
+      const status = await (await fetch(`${BASE_URL}/sessions/${sessionId}/report`)).json();
+      types = status.events.map((e) => e.type);
+    }
+    assert.ok(types.includes('tab_hidden'), `server saw ${types}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=events]')?.textContent.includes('tab_hidden'));
+    await page.screenshot({ path: `${ARTIFACTS}/demo_live.png` });
+
+    await page.getByRole('button', { name: 'End session' }).click();
+    await page.getByTestId('demo-report').waitFor({ timeout: 30000 });
+    assert.match(await page.getByTestId('demo-report').textContent(), /Verdict: (clear|review|high_risk)/);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${ARTIFACTS}/demo_report.png` });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a declined camera gets a friendly message', async () => {
+  const browser = await launch(false);
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${BASE_URL}/demo`);
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=interview-monitor]')?.dataset.state === 'permission-denied', null, { timeout: 30000 });
+    assert.match(await page.getByTestId('state').textContent(), /Camera access was declined/);
+    await page.screenshot({ path: `${ARTIFACTS}/demo_camera_declined.png` });
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,74 @@
+// node --test (Node 20) against a real service: BASE_URL and DATA_DIR come from the pytest driver.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import WebSocket from 'ws';
+import {
+  BadRequestError, ConflictError, InterviewClient, NotFoundError, RateLimitError,
+} from '../javascript_client.js';
+
+const BASE_URL = process.env.BASE_URL;
+const DATA_DIR = process.env.DATA_DIR;
+const image = (name) => readFile(`${DATA_DIR}/${name}`);
+
+test('every REST method, as the documentation promises', async () => {
+  const client = new InterviewClient(BASE_URL);
+  const sessionId = await client.startSession('candidate_123');
+  assert.match(sessionId, /^[\w-]{20,}$/);
+  const first = await client.analyzeFrame(sessionId, await image('face1_grace_hopper.jpg'), { timestamp: 0 });
+  assert.equal(first.faces.count, 1);
+  assert.equal(first.gaze.direction, 'center');
+  const blob = new Blob([await image('faces2_portraits.jpg')], { type: 'image/jpeg' });
+  assert.equal((await client.analyzeFrameFromBlob(sessionId, blob, { timestamp: 1 })).faces.count, 2);
+  assert.equal((await client.sendClientEvent(sessionId, 'tab_hidden')).event.type, 'tab_hidden');
+  assert.equal((await client.calibrate(sessionId)).calibration, 'restarted');
+  assert.equal((await client.getStatus(sessionId)).frames_analyzed, 2);
+  const report = await client.endSession(sessionId);
+  assert.equal(report.status, 'ended');
+  assert.deepEqual((await client.getReport(sessionId)).events, report.events);
+});
+
+test('typed errors from the error JSON', async () => {
+  const client = new InterviewClient(BASE_URL);
+  await assert.rejects(client.getReport('no-such-session'), (error) => error instanceof NotFoundError && error.code === 'session_not_found');
+  const sessionId = await client.startSession('errors');
+  await assert.rejects(client.analyzeFrame(sessionId, new TextEncoder().encode('not an image')), (error) => error instanceof BadRequestError && error.status === 400);
+  await client.endSession(sessionId);
+  await assert.rejects(client.endSession(sessionId), ConflictError);
+});
+
+test('429 is retried after Retry-After, then raised', async () => {
+  let calls = 0;
+  const fetch = async () => {
+    calls += 1;
+    return new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'slow down' } }), {
+      status: 429, headers: { 'Retry-After': '0.05', 'Content-Type': 'application/json' },
+    });
+  };
+  const client = new InterviewClient('http://service.test', { fetch, retries: 2 });
+  await assert.rejects(client.startSession('c'), (error) => error instanceof RateLimitError && error.retryAfter === 0.05);
+  assert.equal(calls, 3);
+});
+
+test('stream: results, client events, a dropped connection resumed, the report', async () => {
+  const client = new InterviewClient(BASE_URL, { WebSocket });
+  const results = [];
+  const states = [];
+  const conn = client.stream({ candidateId: 'streamer', onResult: (r) => results.push(r), onState: (s) => states.push(s) });
+  const hello = await conn.ready;
+  const frame = await image('face1_grace_hopper.jpg');
+  const waitFor = async (check) => { for (let i = 0; i < 300 && !check(); i += 1) await new Promise((r) => setTimeout(r, 50)); assert.ok(check()); };
+  assert.ok(conn.sendFrame(frame));
+  await waitFor(() => results.length === 1);
+  conn.socket.terminate(); // the network drops
+  await waitFor(() => states.includes('reconnecting') && conn.state === 'live');
+  assert.equal(conn.sessionId, hello.session_id);
+  assert.ok(conn.sendFrame(frame));
+  await waitFor(() => results.length === 2);
+  assert.equal(results[1].frame_index, 1);
+  conn.sendClientEvent('window_blur');
+  const report = await conn.end();
+  assert.equal(report.summary.frames_analyzed, 2);
+  assert.ok(report.events.some((e) => e.type === 'window_blur'));
+  conn.close();
+});

@@ -1,0 +1,54 @@
+"""Drives the JavaScript tests (`node --test`, Node 20) against a real uvicorn: the client, and /demo in chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, REPO
+from tests.servers import ServiceProcess
+from tests.servers_browser import ARTIFACTS
+
+CLIENTS = REPO / "clients"
+
+
+def node_test(files: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    if shutil.which("node") is None or not (CLIENTS / "node_modules").exists():
+        raise RuntimeError("node and clients/node_modules are needed: `make install` (make test does)")
+    return subprocess.run(
+        ["node", "--test", "--test-reporter=spec", *files], cwd=CLIENTS, env={**os.environ, **env},
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+
+def test_javascript_client(service: ServiceProcess) -> None:
+    result = node_test(["test/client.test.mjs"], {"BASE_URL": service.url, "DATA_DIR": str(DATA)})
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "pass 4" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short Y4M of a real webcam video (raw frames: built here, never committed)."""
+    target = tmp_path_factory.mktemp("camera") / "cam.y4m"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-t", "6", "-i", str(DATA / "vid_webcam_normal.mp4"),
+         "-vf", "scale=640:480,fps=15", "-pix_fmt", "yuv420p", str(target)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    return target
+
+
+@pytest.mark.slow
+def test_demo_page_in_chromium(service: ServiceProcess, fake_camera: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"BASE_URL": service.url, "FAKE_CAMERA_Y4M": str(fake_camera), "ARTIFACTS_DIR": str(ARTIFACTS)}
+    result = node_test(["test/browser.test.mjs"], env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "pass 2" in result.stdout
+    print(next(line for line in result.stdout.splitlines() if "sustained" in line))
+    assert (ARTIFACTS / "demo_report.png").stat().st_size > 20_000
