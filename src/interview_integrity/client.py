@@ -112,6 +112,21 @@ class _Base:
         return error.retry_after if error.retry_after is not None else self.backoff_s * 2**attempt
 
     @staticmethod
+    def _session_body(
+        candidate_id: str, policy: str | dict[str, Any] | None, metadata: dict[str, Any] | None, evidence: bool | None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"candidate_id": candidate_id, "metadata": metadata or {}}
+        if policy is not None:
+            body["policy"] = policy
+        if evidence is not None:
+            body["evidence"] = evidence
+        return body
+
+    @staticmethod
+    def _event_body(event_type: str, timestamp: float | None) -> dict[str, Any]:
+        return {"type": event_type} if timestamp is None else {"type": event_type, "timestamp": timestamp}
+
+    @staticmethod
     def _frame_request(session_id: str, frame: bytes, timestamp: float | None) -> dict[str, Any]:
         data = {"session_id": session_id}
         if timestamp is not None:
@@ -156,11 +171,7 @@ class InterviewClient(_Base):
         self, candidate_id: str, *, policy: str | dict[str, Any] | None = None, metadata: dict[str, Any] | None = None,
         evidence: bool | None = None,
     ) -> str:  # fmt: skip
-        body: dict[str, Any] = {"candidate_id": candidate_id, "metadata": metadata or {}}
-        if policy is not None:
-            body["policy"] = policy
-        if evidence is not None:
-            body["evidence"] = evidence
+        body = self._session_body(candidate_id, policy, metadata, evidence)
         return str(self._request("POST", "/start-session", json=body)["session_id"])
 
     def analyze_frame(self, session_id: str, frame: bytes, timestamp: float | None = None) -> dict[str, Any]:
@@ -193,9 +204,7 @@ class InterviewClient(_Base):
 
     def send_client_event(self, session_id: str, event_type: str, timestamp: float | None = None) -> dict[str, Any]:
         """tab_hidden, window_blur, fullscreen_exit or copy_paste."""
-        body: dict[str, Any] = {"type": event_type}
-        if timestamp is not None:
-            body["timestamp"] = timestamp
+        body = self._event_body(event_type, timestamp)
         result: dict[str, Any] = self._request("POST", f"/sessions/{session_id}/client-events", json=body)
         return result
 
@@ -263,11 +272,7 @@ class AsyncInterviewClient(_Base):
         self, candidate_id: str, *, policy: str | dict[str, Any] | None = None, metadata: dict[str, Any] | None = None,
         evidence: bool | None = None,
     ) -> str:  # fmt: skip
-        body: dict[str, Any] = {"candidate_id": candidate_id, "metadata": metadata or {}}
-        if policy is not None:
-            body["policy"] = policy
-        if evidence is not None:
-            body["evidence"] = evidence
+        body = self._session_body(candidate_id, policy, metadata, evidence)
         return str((await self._request("POST", "/start-session", json=body))["session_id"])
 
     async def analyze_frame(self, session_id: str, frame: bytes, timestamp: float | None = None) -> dict[str, Any]:
@@ -297,9 +302,7 @@ class AsyncInterviewClient(_Base):
     async def send_client_event(
         self, session_id: str, event_type: str, timestamp: float | None = None
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {"type": event_type}
-        if timestamp is not None:
-            body["timestamp"] = timestamp
+        body = self._event_body(event_type, timestamp)
         result: dict[str, Any] = await self._request("POST", f"/sessions/{session_id}/client-events", json=body)
         return result
 

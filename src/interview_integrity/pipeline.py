@@ -8,7 +8,6 @@ blocks. Session updates go through the store's atomic update, so racing frames l
 from __future__ import annotations
 
 import asyncio
-import base64
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from interview_integrity.analysis.policy import PolicyError, build_policy
 from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from interview_integrity.metrics import Metrics
+from interview_integrity.scoring import current_risk
 from interview_integrity.sessions.base import Evidence, Review, SessionNotFoundError, SessionRecord, SessionStore
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
@@ -243,15 +243,9 @@ class Pipeline:
         record = await self.get(session_id, owner)
         engine = SessionAnalyzer(record.policy)
         now = record.state.last_timestamp or record.created_at
-        from interview_integrity.scoring import current_risk
-
         risk = current_risk(record.state.risk, record.state.events, record.policy, now)
         return {
-            "session_id": record.id,
-            "candidate_id": record.candidate_id,
-            "status": record.status,
-            "created_at": record.created_at,
-            "ended_at": record.ended_at,
+            **_identity(record),
             "frames_analyzed": record.state.frames,
             "calibrated": record.state.baseline.complete,
             "open_events": [e.model_dump(mode="json") for e in record.state.events if e.open],
@@ -288,25 +282,27 @@ def frame_result(
 def _keep_evidence(
     record: SessionRecord, events: list[Event], frame_index: int, signals: FrameSignals, jpeg: bytes
 ) -> None:
-    encoded = base64.b64encode(jpeg).decode()
     for event in events:
         if event.id not in record.evidence and len(record.evidence) < MAX_EVIDENCE:
-            record.evidence[event.id] = Evidence(
-                event_id=event.id, event_type=event.type, frame_index=frame_index,
-                timestamp=signals.timestamp, jpeg_base64=encoded,
-            )  # fmt: skip
+            record.evidence[event.id] = Evidence.of(event, frame_index, signals.timestamp, jpeg)
     if record.report is not None:
         record.report["evidence"] = [e.model_dump() for e in record.evidence.values()]
 
 
-def build_report(record: SessionRecord, engine: SessionAnalyzer) -> dict[str, Any]:
-    summary = engine.summary(record.state)
+def _identity(record: SessionRecord) -> dict[str, Any]:
     return {
         "session_id": record.id,
         "candidate_id": record.candidate_id,
         "status": record.status,
         "created_at": record.created_at,
         "ended_at": record.ended_at,
+    }
+
+
+def build_report(record: SessionRecord, engine: SessionAnalyzer) -> dict[str, Any]:
+    summary = engine.summary(record.state)
+    return {
+        **_identity(record),
         "started_at": record.state.first_timestamp,
         "risk_timeline": record.state.risk_timeline,
         "evidence": [e.model_dump() for e in record.evidence.values()],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,15 +38,9 @@ def replay_frames(
         result.changes += [(timestamp, event.model_copy()) for event in outcome.events]
         needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
         if evidence and needs:
-            encoded = base64.b64encode(evidence_jpeg(frame, signals)).decode()
+            jpeg = evidence_jpeg(frame, signals)
             for event in needs:
-                result.evidence[event.id] = Evidence(
-                    event_id=event.id,
-                    event_type=event.type,
-                    frame_index=index,
-                    timestamp=timestamp,
-                    jpeg_base64=encoded,
-                )
+                result.evidence[event.id] = Evidence.of(event, index, timestamp, jpeg)
     for event in engine.finish(result.state):
         result.changes.append((result.state.last_timestamp or 0.0, event.model_copy()))
     result.summary = engine.summary(result.state)

@@ -7,12 +7,14 @@ atomic read-modify-write: two frames of one session racing on two workers or two
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.engine import SessionState
+from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 
 T = TypeVar("T")
@@ -34,6 +36,13 @@ class Evidence(BaseModel):
     frame_index: int
     timestamp: float
     jpeg_base64: str
+
+    @classmethod
+    def of(cls, event: Event, frame_index: int, timestamp: float, jpeg: bytes) -> Evidence:
+        return cls(
+            event_id=event.id, event_type=event.type, frame_index=frame_index, timestamp=timestamp,
+            jpeg_base64=base64.b64encode(jpeg).decode(),
+        )  # fmt: skip
 
 
 class Review(BaseModel):
