@@ -139,8 +139,10 @@ async def _drive(url: str, frames: list[bytes], sessions: int, fps: float, secon
     return tally
 
 
-def run(data_dir: Path, sessions: int, fps: float, seconds: float) -> list[str]:
+def run(data_dir: Path, sessions: int, fps: float, seconds: float, url: str | None = None) -> list[str]:
     frames = load_jpegs(data_dir)
+    if url:
+        return _report(asyncio.run(_drive(url, frames, sessions, fps, seconds)), frames, sessions, fps, seconds, None)
     port = _free_port()
     env = {**os.environ, "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_MINUTE": "0"}
     server = subprocess.Popen(
@@ -168,6 +170,12 @@ def run(data_dir: Path, sessions: int, fps: float, seconds: float) -> list[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    return _report(tally, frames, sessions, fps, seconds, (cpu_share, peak_rss_mb))
+
+
+def _report(
+    tally: Tally, frames: list[bytes], sessions: int, fps: float, seconds: float, server: tuple[float, float] | None
+) -> list[str]:
     raw = raw_analysis_ms(frames)
     lat = tally.latencies_ms
     sent = len(lat) + tally.skipped + tally.busy
@@ -181,7 +189,9 @@ def run(data_dir: Path, sessions: int, fps: float, seconds: float) -> list[str]:
         f"end-to-end latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}",
         f"raw analysis of one frame (same frames, one thread, this run): p50 {raw:.1f} ms; "
         f"end-to-end p50 / raw = {p50 / raw:.2f}",
-        f"server CPU {cpu_share * 100:.0f}% of one core; peak RSS {peak_rss_mb:.0f} MB",
+        f"server CPU {server[0] * 100:.0f}% of one core; peak RSS {server[1]:.0f} MB"
+        if server
+        else "server CPU and RSS: not measured (an external server, --url)",
     ]
 
 

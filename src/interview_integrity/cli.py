@@ -165,7 +165,7 @@ def cmd_bench_vision(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from interview_integrity import bench_service
 
-    print("\n".join(bench_service.run(Path(args.data), args.sessions, args.fps, args.seconds)))
+    print("\n".join(bench_service.run(Path(args.data), args.sessions, args.fps, args.seconds, args.url)))
     return 0
 
 
@@ -217,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--sessions", type=int, default=10)
     load.add_argument("--fps", type=float, default=5.0)
     load.add_argument("--seconds", type=float, default=30.0)
+    load.add_argument("--url", default=None, help="load a server that is already running instead of starting one")
     load.set_defaults(func=cmd_bench)
     return parser
 
