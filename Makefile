@@ -41,13 +41,13 @@ test-fast: install ## the unit tests only (no video replays)
 	$(BIN)/pytest -m "not slow"
 
 lint: install ## ruff and mypy, both clean
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests clients
+	$(BIN)/ruff format --check src tests clients
 	$(BIN)/mypy
 
 format: install ## apply ruff's formatting and safe fixes
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests clients
+	$(BIN)/ruff check --fix src tests clients
 
 eval: install ## accuracy on $(DATA) (and its fairness set) against their MANIFEST.tsv
 	$(BIN)/interview-integrity eval $(DATA)
