@@ -15,6 +15,7 @@ def frame(
     direction: str = "center",
     usable: bool = True,
     objects: tuple[str, ...] = (),
+    object_size: float = 80.0,
     analyzed: bool = True,
 ) -> FrameSignals:
     boxes = [Face(box=Box(x=100 + 150 * i, y=100, width=100, height=100), confidence=0.9) for i in range(faces)]
@@ -32,7 +33,9 @@ def frame(
             vertical_deg=v if known else None,
         ),
         objects=[
-            DetectedObject(label=label, confidence=0.6, box=Box(x=300, y=300, width=50, height=80), partial=False)
+            DetectedObject(
+                label=label, confidence=0.6, box=Box(x=300, y=300, width=object_size, height=object_size), partial=False
+            )
             for label in objects
         ],
         objects_analyzed=analyzed,

@@ -143,3 +143,16 @@ def test_state_round_trips_through_json(engine: SessionAnalyzer) -> None:
     run(engine, 2, lambda t: frame(t), state)
     run(engine, 2, lambda t: frame(t), copy)
     assert copy.model_dump() == state.model_dump()
+
+
+def test_devices_and_books_far_behind_the_candidate_do_not_count(engine: SessionAnalyzer) -> None:
+    # the face is 100x100 px: a 60x60 monitor is further away than the candidate can reach
+    state = run(engine, 3, lambda t: frame(t, objects=("tv", "book"), object_size=60))
+    assert state.events == []
+    state = run(engine, 3, lambda t: frame(t, objects=("tv", "book"), object_size=120), state)
+    assert {e.type for e in state.events} == {"device_detected", "book_detected"}
+
+
+def test_without_a_face_every_device_counts(engine: SessionAnalyzer) -> None:
+    state = run(engine, 4, lambda t: frame(t, faces=0, objects=("laptop",), object_size=40))
+    assert "device_detected" in {e.type for e in state.events}

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from interview_integrity.analysis.events import CATEGORY, MAX_SUPPORTING_FRAMES, Event, Severity
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.scoring import Risk, RiskState, add_points, current_risk, event_points, explanation
-from interview_integrity.vision.signals import Box, FrameSignals
+from interview_integrity.vision.signals import Box, DetectedObject, FrameSignals
 
 Condition = bool | None  # None: the frame cannot tell (abstain)
 _GLANCE_WINDOW_S = 60.0
@@ -101,6 +101,19 @@ def _faceless_person(signals: FrameSignals) -> bool:
         return False
     persons = [o.box for o in signals.objects if o.label == "person"]
     return any(not any(_face_in(face, person) for face in faces) for person in persons)
+
+
+def _near_candidate(signals: FrameSignals, min_face_ratio: dict[str, float]) -> list[DetectedObject]:
+    """Objects, less those that look too small next to the candidate's face to be within their reach:
+    apparent size against the face is a depth cue. Without a visible face every object counts."""
+    if not signals.faces.boxes:
+        return list(signals.objects)
+    face = signals.faces.boxes[0].box
+    face_area = face.width * face.height
+    return [
+        o for o in signals.objects
+        if o.box.width * o.box.height >= min_face_ratio.get(o.label, 0.0) * face_area
+    ]  # fmt: skip
 
 
 def _face_in(face: Box, person: Box) -> bool:
@@ -303,8 +316,11 @@ class SessionAnalyzer:
 
     def _objects(self, state: SessionState, signals: FrameSignals, now: float, frame_index: int) -> list[Event]:
         t = self.policy.thresholds
-        labels = {o.label for o in signals.objects}
-        best = {o.label: o.confidence for o in sorted(signals.objects, key=lambda o: o.confidence)}
+        nearby = _near_candidate(
+            signals, {"book": t.book_min_face_ratio, **dict.fromkeys(_DEVICE_LABELS, t.device_min_face_ratio)}
+        )
+        labels = {o.label for o in nearby}
+        best = {o.label: o.confidence for o in sorted(nearby, key=lambda o: o.confidence)}
         devices = [label for label in _DEVICE_LABELS if label in labels]
         device_score = max((best[label] for label in devices), default=0.0)
         rules = {

@@ -43,6 +43,17 @@ class Thresholds(BaseModel):
     phone_votes: tuple[int, int] = Field((2, 5), description="Phone in k of the last n analysed frames.")
     book_votes: tuple[int, int] = Field((3, 5), description="Books are a weak class: one more vote than phones.")
     device_votes: tuple[int, int] = Field((3, 5), description="Laptop, monitor or remote in k of the last n frames.")
+    device_min_face_ratio: float = Field(
+        1.0,
+        ge=0,
+        description="A laptop or monitor at the candidate's desk looks larger than their face; one that looks "
+        "smaller is further away (another desk, the room behind) and does not count while a face is visible.",
+    )
+    book_min_face_ratio: float = Field(
+        0.5,
+        ge=0,
+        description="Likewise for books: a book in use is at least about half a face; shelves behind are not.",
+    )
     camera_blocked_s: float = Field(3.0, gt=0, description="Unusable frames for this long: cannot assess.")
     close_after_s: float = Field(1.0, ge=0, description="Hysteresis: a condition must be gone this long to close.")
     merge_within_s: float = Field(3.0, ge=0, description="A condition back within this time continues the event.")
