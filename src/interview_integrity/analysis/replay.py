@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
-from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.pipeline import build_report
 from interview_integrity.sessions.base import Evidence, SessionRecord
@@ -22,7 +21,6 @@ from interview_integrity.vision.video import sample_frames
 @dataclass
 class Replay:
     state: SessionState
-    changes: list[tuple[float, Event]] = field(default_factory=list)
     summary: dict[str, object] = field(default_factory=dict)
     evidence: dict[str, Evidence] = field(default_factory=dict)
 
@@ -35,14 +33,12 @@ def replay_frames(
     for index, (timestamp, frame) in enumerate(frames):
         signals = vision.analyze(frame, timestamp, frame_index=index)
         outcome = engine.process(result.state, signals, index)
-        result.changes += [(timestamp, event.model_copy()) for event in outcome.events]
         needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
         if evidence and needs:
             jpeg = evidence_jpeg(frame, signals)
             for event in needs:
                 result.evidence[event.id] = Evidence.of(event, index, timestamp, jpeg)
-    for event in engine.finish(result.state):
-        result.changes.append((result.state.last_timestamp or 0.0, event.model_copy()))
+    engine.finish(result.state)
     result.summary = engine.summary(result.state)
     return result
 

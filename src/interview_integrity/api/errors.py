@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +16,15 @@ from interview_integrity.errors import ServiceError
 
 log = logging.getLogger("interview_integrity.errors")
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 413: "payload_too_large"}
+
+
+def describe_validation(errors: Sequence[Any]) -> str:
+    """`field: problem; ...` for the first few problems, without pydantic's `body` prefix."""
+    parts = []
+    for item in list(errors)[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {item.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
 
 
 def error_response(
@@ -35,11 +46,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        parts = []
-        for item in error.errors()[:5]:
-            where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
-            parts.append(f"{where}: {item.get('msg', 'invalid')}")
-        return error_response(services(request), 422, "validation_error", "; ".join(parts) or "invalid request")
+        return error_response(services(request), 422, "validation_error", describe_validation(error.errors()))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:

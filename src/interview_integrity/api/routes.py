@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,6 +10,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from interview_integrity import __version__, logs
+from interview_integrity.api.errors import describe_validation
 from interview_integrity.api.schemas import (
     CalibrationRestarted,
     ClientEventAccepted,
@@ -141,7 +141,7 @@ async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, fl
         try:
             return FrameSubmit.model_validate_json(await request.body())
         except ValidationError as error:
-            raise Unprocessable(_validation_message(error)) from None
+            raise Unprocessable(describe_validation(error.errors())) from None
     if content_type == "multipart/form-data":
         form = await request.form()
         session_id, upload, raw_time = form.get("session_id"), form.get("frame"), form.get("timestamp")
@@ -161,14 +161,6 @@ async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, fl
     raise UnsupportedMediaType(
         f"content type {content_type or 'none'!r} is not accepted: send application/json or multipart/form-data"
     )
-
-
-def _validation_message(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors()[:5]:
-        where = ".".join(str(p) for p in item["loc"]) or "body"
-        parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
 
 
 @router.post("/analyze-frame", tags=["frames"], responses=ERRORS, openapi_extra=_FRAME_BODY)
@@ -247,10 +239,3 @@ async def client_event(
     """Report what the page saw: tab_hidden, window_blur, fullscreen_exit, copy_paste."""
     result = await _pipeline(services).client_event(session_id, owner, body.type, body.timestamp)
     return ClientEventAccepted.model_validate(result)
-
-
-def parse_json(text: str | bytes) -> Any:
-    try:
-        return json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("the message is not valid JSON", code="invalid_json") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from typing import Any
@@ -19,7 +20,6 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from interview_integrity import logs
-from interview_integrity.api.routes import parse_json
 from interview_integrity.api.security import check_key, client_key, rate_limit
 from interview_integrity.api.state import Services
 from interview_integrity.errors import Busy, InvalidInput, ServiceError, Unauthorized
@@ -28,6 +28,13 @@ from interview_integrity.pipeline import Pipeline
 router = APIRouter()
 log = logging.getLogger("interview_integrity.ws")
 _POLICY_VIOLATION = 1008
+
+
+def parse_json(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("the message is not valid JSON", code="invalid_json") from None
 
 
 class StreamSession:

@@ -45,7 +45,6 @@ class Eye:
 @dataclass(frozen=True)
 class FaceMesh:
     points: Array  # (468, 3) frame px (z relative, same scale as x)
-    presence: float
     image_left_eye: Eye
     image_right_eye: Eye
 
@@ -77,14 +76,13 @@ class FaceLandmarker:
 
     def mesh(self, rgb: Array, cx: float, cy: float, size: float, angle: float) -> FaceMesh:
         crop = rotated_crop(rgb, cx, cy, size * MESH_CROP_SCALE, angle, MESH_INPUT)
-        raw, flag = self._mesh(crop.pixels)
+        raw, _ = self._mesh(crop.pixels)
         local = raw.reshape(-1, 3)
         points = np.empty_like(local)
         points[:, :2] = crop.to_frame(local[:, :2])
         points[:, 2] = local[:, 2] * (size * MESH_CROP_SCALE / MESH_INPUT)
         return FaceMesh(
             points=points,
-            presence=_sigmoid(float(flag.ravel()[0])),
             image_left_eye=self._eye(rgb, points, IMAGE_LEFT_EYE, flip=False),
             image_right_eye=self._eye(rgb, points, IMAGE_RIGHT_EYE, flip=True),
         )
