@@ -3,6 +3,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from interview_integrity.evaluation import evaluate, read_manifest
 from interview_integrity.vision.analyzer import FrameAnalyzer
 
@@ -39,3 +41,19 @@ def test_fairness_columns_become_group_tables(tmp_path: Path, data_dir: Path, an
     report = evaluate(tmp_path, analyzer)
     assert set(report.groups) >= {"skin", "glasses", "lighting"}
     assert "by skin:" in "\n".join(report.lines())
+
+
+@pytest.mark.slow
+def test_fairness_set_is_measured_equally_across_skin_tones(data_dir: Path, analyzer: FrameAnalyzer) -> None:
+    """The fairness gate of every build: each skin group's faces are found (>= 95%) and neither face
+    finding nor gaze reading differs between groups by more than 10 points (../shared/data/fairness)."""
+    report = evaluate(data_dir / "fairness", analyzer, videos=False)
+    skin = report.groups["skin"]
+    assert set(skin) == {"dark", "medium", "light"}
+    table = "\n".join(report.lines())
+    for group, rates in skin.items():
+        assert rates["face found"].total == 14
+        assert (rates["face found"].value or 0) >= 0.95, f"{group}: faces found {rates['face found']}\n{table}"
+    for metric in ("face found", "gaze right"):
+        gap = report.gap_points("skin", metric)
+        assert gap is not None and gap <= 10.0, f"{metric} differs by {gap:.1f} points between skin groups\n{table}"

@@ -76,6 +76,11 @@ class Report:
     def rate(self, name: str) -> Rate:
         return self.rates[name]
 
+    def gap_points(self, column: str, metric: str) -> float | None:
+        """The largest difference in `metric` between the groups of `column`, in percentage points."""
+        values = [v for r in self.groups.get(column, {}).values() if metric in r and (v := r[metric].value) is not None]
+        return 100 * (max(values) - min(values)) if len(values) > 1 else None
+
     def lines(self) -> list[str]:
         out = ["metric                                   hits/total  rate"]
         out += [f"{name:<40} {rate}" for name, rate in self.rates.items()]
@@ -86,9 +91,8 @@ class Report:
             for value, rates in sorted(by_value.items()):
                 out.append(f"  {value:<10}" + "".join(f"{rates.get(m, Rate())!s:>22}" for m in metrics))
             for metric in metrics:
-                values = [v for r in by_value.values() if metric in r and (v := r[metric].value) is not None]
-                if len(values) > 1:
-                    out.append(f"  largest gap in {metric}: {100 * (max(values) - min(values)):.1f} points")
+                if (gap := self.gap_points(column, metric)) is not None:
+                    out.append(f"  largest gap in {metric}: {gap:.1f} points")
         if self.videos:
             out.append("\nvideos (one letter a second: C center, L left, R right, U up, D down, ? unknown, - no face):")
             out += self.videos

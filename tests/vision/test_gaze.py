@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.analyzer import FrameAnalyzer
-from interview_integrity.vision.gaze import classify, eye_rotation_deg
+from interview_integrity.vision.gaze import classify, eye_rotation_deg, gaze_yaw_deg
 from interview_integrity.vision.video import sample_frames
 from tests.conftest import load
 
@@ -89,5 +90,13 @@ def test_classify_boundaries() -> None:
     assert classify(-settings.gaze_horizontal_deg - 5, 0, settings, {}).direction == "right"
     assert classify(0, -settings.gaze_down_deg - 5, settings, {}).direction == "down"
     assert classify(0, settings.gaze_up_deg + 5, settings, {}).direction == "up"
-    assert eye_rotation_deg(0.4) == pytest.approx(90)
-    assert eye_rotation_deg(-0.2) == pytest.approx(-30)
+    assert eye_rotation_deg(0.35) == pytest.approx(90)
+    assert eye_rotation_deg(-0.175) == pytest.approx(-30)
+
+
+def test_gaze_yaw_counts_the_head_turn_the_eye_corners_do_not_show() -> None:
+    assert gaze_yaw_deg(0.0, 0.175) == pytest.approx(30)  # head still: the eye's own turn
+    assert gaze_yaw_deg(30.0, 0.0) == pytest.approx(math.degrees(math.asin(0.6 * 0.5)))  # 17.5, not 30
+    assert gaze_yaw_deg(-30.0, 0.0) == pytest.approx(-gaze_yaw_deg(30.0, 0.0))
+    assert gaze_yaw_deg(30.0, 0.1) > gaze_yaw_deg(30.0, 0.0) > gaze_yaw_deg(30.0, -0.1)
+    assert gaze_yaw_deg(10.0, 0.4) == pytest.approx(90)  # clipped, never a math error

@@ -2,6 +2,10 @@
 
 Exposure is judged on the bright end of the face (its 90th luma percentile), not on its mean: a
 dark-skinned face in normal light has highlights and is not "too dark"; an underexposed face has none.
+
+Blur is judged on the face when there is one, at a fixed face size: gaze depends on the face's
+pixels, and a sharp face in front of a plain or dark backdrop has a low whole-frame sharpness that
+said nothing about it (a studio portrait on black read "too blurred").
 """
 
 from __future__ import annotations
@@ -13,37 +17,47 @@ from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.signals import Box, Quality
 
-_SHARPNESS_WIDTH = 320  # blur is measured at a fixed scale so the number means the same for any frame size
+# blur is measured at a fixed scale so the number means the same for any frame or face size
+_SHARPNESS_WIDTH = 320
+_FACE_SHARPNESS_WIDTH = 128
+
+
+def _sharpness(gray: Array, width: int) -> float:
+    height = max(1, round(gray.shape[0] * width / gray.shape[1]))
+    interpolation = cv2.INTER_AREA if gray.shape[1] > width else cv2.INTER_LINEAR
+    return float(cv2.Laplacian(cv2.resize(gray, (width, height), interpolation=interpolation), cv2.CV_64F).var())
+
+
+def _face_region(gray: Array, face: Box | None) -> Array:
+    if face is None:
+        return gray[:0]
+    x0, y0 = max(0, int(face.x)), max(0, int(face.y))
+    return gray[y0 : int(face.y + face.height), x0 : int(face.x + face.width)]
 
 
 def frame_quality(gray: Array, face: Box | None, settings: VisionSettings) -> Quality:
     height, width = gray.shape[:2]
     brightness = float(gray.mean())
     contrast = float(gray.std())
-    small = (
-        gray
-        if width <= _SHARPNESS_WIDTH
-        else cv2.resize(
-            gray, (_SHARPNESS_WIDTH, round(height * _SHARPNESS_WIDTH / width)), interpolation=cv2.INTER_AREA
-        )
-    )
-    sharpness = float(cv2.Laplacian(small, cv2.CV_64F).var())
     issues: list[str] = []
     if brightness < settings.dark_brightness and float(np.percentile(gray, 95)) < 2 * settings.dark_brightness:
         issues.append("frame too dark")
     elif contrast < settings.min_contrast:
         issues.append("camera covered or blank (no contrast)")
-    if sharpness < settings.min_sharpness and not issues:
-        issues.append("frame too blurred")
     face_size = face_exposure = None
-    if face is not None:
+    region = _face_region(gray, face)
+    if face is not None and region.size:
         face_size = round(face.height / height, 4)
-        x0, y0 = max(0, int(face.x)), max(0, int(face.y))
-        region = gray[y0 : int(face.y + face.height), x0 : int(face.x + face.width)]
-        if region.size:
-            face_exposure = round(float(np.percentile(region, 90)), 1)
-            if face_exposure < settings.dark_brightness and "frame too dark" not in issues:
-                issues.append("face too dark")
+        face_exposure = round(float(np.percentile(region, 90)), 1)
+        if face_exposure < settings.dark_brightness and "frame too dark" not in issues:
+            issues.append("face too dark")
+        sharpness = _sharpness(region, _FACE_SHARPNESS_WIDTH)
+        if sharpness < settings.min_face_sharpness and not issues:
+            issues.append("face too blurred")
+    else:
+        sharpness = _sharpness(gray, min(width, _SHARPNESS_WIDTH))
+        if sharpness < settings.min_sharpness and not issues:
+            issues.append("frame too blurred")
     return Quality(
         brightness=round(brightness, 1),
         contrast=round(contrast, 1),

@@ -95,7 +95,10 @@ class DetectedObject(BaseModel):
 class Quality(BaseModel):
     brightness: float = Field(description="Mean luma, 0-255.")
     contrast: float = Field(description="Standard deviation of luma.")
-    sharpness: float = Field(description="Variance of the Laplacian; low means blurred.")
+    sharpness: float = Field(
+        description="Variance of the Laplacian of the face at 128 px wide (of the frame at 320 px without a face); "
+        "low means blurred."
+    )
     face_size: float | None = Field(default=None, description="Primary face height over frame height.")
     face_brightness: float | None = None
     usable: bool = Field(description="False when the frame cannot support attention or presence signals.")
