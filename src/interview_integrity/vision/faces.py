@@ -11,18 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from mediapipe.python import solution_base
-from mediapipe.python.solutions import face_detection as mp_face_detection
-
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.blazeface import FULL_RANGE, SHORT_RANGE, BlazeFace, RawDetection
 from interview_integrity.vision.landmarks import FaceLandmarker
-from interview_integrity.vision.model_files import mediapipe_file
 from interview_integrity.vision.signals import Box, Face
 
-# The full-range graph ignores min_detection_confidence (a built-in 0.6; mediapipe issue #3896):
-# its threshold lives in this calculator's options.
-_FULL_RANGE_THRESHOLD = "facedetectionfullrange__facedetection__TensorsToDetectionsCalculator.min_score_thresh"
+# MediaPipe's short-range graph never reports below 0.5
+_SHORT_RANGE_MIN_SCORE = 0.5
 _CONFIRM_SCALES = (1.4, 1.9)
 
 
@@ -49,26 +45,16 @@ class FaceDetector:
     def __init__(self, settings: VisionSettings, landmarker: FaceLandmarker) -> None:
         self._settings = settings
         self._landmarker = landmarker
-        mediapipe_file("face_detection/face_detection_full_range_sparse.tflite")
-        mediapipe_file("face_detection/face_detection_short_range.tflite")
-        self._full = solution_base.SolutionBase(
-            binary_graph_path=mp_face_detection._FULL_RANGE_GRAPH_FILE_PATH,
-            calculator_params={_FULL_RANGE_THRESHOLD: settings.face_min_score},
-            outputs=["detections"],
-        )
-        self._short = mp_face_detection.FaceDetection(
-            min_detection_confidence=max(settings.face_min_score, 0.5), model_selection=0
-        )
+        self._full = BlazeFace(FULL_RANGE, settings.face_min_score)
+        self._short = BlazeFace(SHORT_RANGE, max(settings.face_min_score, _SHORT_RANGE_MIN_SCORE))
 
     def close(self) -> None:
-        self._full.close()
-        self._short.close()
+        """Nothing to release: the interpreters are freed with the detector."""
 
     def detect(self, rgb: Array) -> list[DetectedFace]:
         """Faces in the frame, largest first."""
         height, width = rgb.shape[:2]
-        candidates = self._candidates(self._full.process({"image": rgb}), width, height)
-        candidates += self._candidates(self._short.process(rgb), width, height)
+        candidates = self._candidates(self._full.detect(rgb) + self._short.detect(rgb), width, height)
         min_side = self._settings.min_face_size * min(width, height)
         faces: list[DetectedFace] = []
         for candidate in sorted(candidates, key=lambda c: -c.score):
@@ -92,18 +78,13 @@ class FaceDetector:
         return self._landmarker.presence(rgb, cx, cy, size, candidate.roll)
 
     @staticmethod
-    def _candidates(result: object, width: int, height: int) -> list[FaceCandidate]:
-        out = []
-        for detection in getattr(result, "detections", None) or []:
-            rel = detection.location_data.relative_bounding_box
-            keypoints = detection.location_data.relative_keypoints
-            box = Box(x=rel.xmin * width, y=rel.ymin * height, width=rel.width * width, height=rel.height * height)
-            out.append(
-                FaceCandidate(
-                    box=box,
-                    score=float(detection.score[0]),
-                    right_eye=(keypoints[0].x * width, keypoints[0].y * height),
-                    left_eye=(keypoints[1].x * width, keypoints[1].y * height),
-                )
+    def _candidates(detections: list[RawDetection], width: int, height: int) -> list[FaceCandidate]:
+        return [
+            FaceCandidate(
+                box=Box(x=d.xmin * width, y=d.ymin * height, width=d.width * width, height=d.height * height),
+                score=d.score,
+                right_eye=(d.right_eye[0] * width, d.right_eye[1] * height),
+                left_eye=(d.left_eye[0] * width, d.left_eye[1] * height),
             )
-        return out
+            for d in detections
+        ]
