@@ -100,3 +100,12 @@ def test_gaze_yaw_counts_the_head_turn_the_eye_corners_do_not_show() -> None:
     assert gaze_yaw_deg(-30.0, 0.0) == pytest.approx(-gaze_yaw_deg(30.0, 0.0))
     assert gaze_yaw_deg(30.0, 0.1) > gaze_yaw_deg(30.0, 0.0) > gaze_yaw_deg(30.0, -0.1)
     assert gaze_yaw_deg(10.0, 0.4) == pytest.approx(90)  # clipped, never a math error
+
+
+def test_lowered_lids_under_a_bowed_head_read_down_not_closed(analyzer: FrameAnalyzer, data_dir: Path) -> None:
+    """vid_exam_hall_phone_on_desk.mp4: students writing; their lids nearly shut over the paper."""
+    frames = dict(sample_frames(data_dir / "vid_exam_hall_phone_on_desk.mp4", fps=1))
+    gaze = analyzer.analyze(frames[3.0], 3.0).gaze
+    assert gaze.direction == "down"
+    assert gaze.reason is not None and "head alone" in gaze.reason
+    assert gaze.confidence < 0.9

@@ -103,6 +103,18 @@ def estimate_gaze(
         return Gaze(direction="unknown", confidence=0.0, reason="eyes too small to locate the iris", **raw)
     openness = (left.openness + right.openness) / 2
     if openness < settings.eyes_closed_openness:
+        head_vertical = pose.pitch + _PITCH_CORRECTION_DEG
+        if head_vertical < -settings.gaze_down_deg:
+            # lids nearly shut under a bowed head are eyes looking down (writing, reading a desk),
+            # not closed: the head alone says down, with less confidence
+            return Gaze(
+                direction="down",
+                confidence=0.6,
+                horizontal_deg=round(gaze_yaw_deg(pose.yaw, 0.0), 1),
+                vertical_deg=round(head_vertical, 1),
+                reason="lids lowered: direction from the head alone",
+                **raw,
+            )
         return Gaze(direction="unknown", confidence=0.0, reason="eyes closed", **raw)
     eyes = [eye for eye in (left, right) if plausible(eye)]
     if not eyes:

@@ -51,7 +51,8 @@ def frame_quality(gray: Array, face: Box | None, settings: VisionSettings) -> Qu
         face_exposure = round(float(np.percentile(region, 90)), 1)
         if face_exposure < settings.dark_brightness and "frame too dark" not in issues:
             issues.append("face too dark")
-        sharpness = _sharpness(region, _FACE_SHARPNESS_WIDTH)
+        # never upscaled: a small face enlarged looks blurred whatever the camera did
+        sharpness = _sharpness(region, min(region.shape[1], _FACE_SHARPNESS_WIDTH))
         if sharpness < settings.min_face_sharpness and not issues:
             issues.append("face too blurred")
     else:
