@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,7 +19,7 @@ import cv2
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import PolicyError, build_policy
-from interview_integrity.config import Settings
+from interview_integrity.config import Settings, VisionSettings
 from interview_integrity.errors import Busy, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from interview_integrity.metrics import Metrics
 from interview_integrity.scoring import current_risk
@@ -131,7 +132,10 @@ class Pipeline:
         loop = asyncio.get_running_loop()
         self._in_flight += 1
         try:
-            signals, image = await loop.run_in_executor(self._executor, self._analyze, frame, frame_time, frame_index)
+            schedule_index = frame_index + schedule_offset(session_id, self.analyzer.settings)
+            signals, image = await loop.run_in_executor(
+                self._executor, self._analyze, frame, frame_time, schedule_index
+            )
         finally:
             self._in_flight -= 1
 
@@ -157,11 +161,11 @@ class Pipeline:
                 self.metrics.events.labels(event.type).inc()
         return frame_result(session_id, frame_index, signals, events, risk, elapsed * 1000)
 
-    def _analyze(self, frame: bytes | str, timestamp: float, frame_index: int) -> tuple[FrameSignals, Array]:
+    def _analyze(self, frame: bytes | str, timestamp: float, schedule_index: int) -> tuple[FrameSignals, Array]:
         settings = self.analyzer.settings
         try:
             image = decode_image(frame, max_bytes=settings.max_image_bytes, max_side=settings.max_image_side)
-            return self.analyzer.analyze(image, timestamp, frame_index=frame_index), image
+            return self.analyzer.analyze(image, timestamp, frame_index=schedule_index), image
         except ImageTooLargeError as error:
             raise PayloadTooLarge(str(error), code=error.code) from None
         except ImageDecodeError as error:
@@ -257,6 +261,14 @@ class Pipeline:
     async def report(self, session_id: str, owner: str | None) -> dict[str, Any]:
         record = await self.get(session_id, owner)
         return record.report or build_report(record, SessionAnalyzer(record.policy))
+
+
+def schedule_offset(session_id: str, settings: VisionSettings) -> int:
+    """Where in the object-detection cycle a session starts, the same on every replica. Sessions started
+    together would otherwise run their costly object frames (YOLO's above all) on the same beat and
+    queue behind each other; spread out, the load is even."""
+    period = settings.object_every_n_frames * settings.yolo_every_n_object_frames
+    return zlib.crc32(session_id.encode()) % period
 
 
 def frame_result(
