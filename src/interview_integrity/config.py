@@ -59,7 +59,10 @@ class VisionSettings(BaseModel):
         1280, description="Frames larger than this are downscaled first: models run at <= 256 px anyway."
     )
     face_min_score: float = Field(
-        0.4, description="Full-range BlazeFace score for a candidate face (0.4-0.5 counts best on real photos)."
+        0.4,
+        gt=0.0,
+        lt=1.0,
+        description="Full-range BlazeFace score for a candidate face (0.4-0.5 counts best on real photos).",
     )
     face_confident_score: float = Field(0.75, description="A detection this sure is a face without a second opinion.")
     face_min_presence: float = Field(
