@@ -170,11 +170,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare_models(args: argparse.Namespace) -> int:
-    from interview_integrity.vision.ssdlite.prepare import PrepareError, prepare
+    from interview_integrity.vision.ssdlite.prepare import PrepareError, prepare, prepare_int8
 
     models_dir = Path(args.models_dir) if args.models_dir else Settings().vision.models_dir
     try:
-        path = prepare(models_dir)
+        prepare(models_dir)
+        path = prepare_int8(models_dir)
     except PrepareError as error:
         print(f"SSDLite was NOT prepared: {error}\nThe service will run YOLOv4-tiny alone.", file=sys.stderr)
         return 1

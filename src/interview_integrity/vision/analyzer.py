@@ -42,7 +42,7 @@ def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
         if name == "yolo":
             detectors.append(YoloV4TinyDetector(settings.yolo_input_size))
             continue
-        path = model_path(settings.models_dir)
+        path = model_path(settings.models_dir, settings.ssdlite_precision)
         try:
             detectors.append(SsdLiteDetector(verified(path)))
         except ModelFileError as error:

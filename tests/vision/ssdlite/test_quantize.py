@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from interview_integrity.config import VisionSettings
+from interview_integrity.vision.model_files import EXPECTED_SHA256, verified
+from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
+from interview_integrity.vision.ssdlite.prepare import model_path
+from interview_integrity.vision.ssdlite.quantize import INT8_FILE, quantize
+from tests.conftest import load
+
+
+@pytest.fixture(scope="module")
+def detectors() -> tuple[SsdLiteDetector, SsdLiteDetector]:
+    """`make install` prepared both; the tests fail (not skip) when either is missing."""
+    models = VisionSettings().models_dir
+    return SsdLiteDetector(verified(model_path(models, "fp32"))), SsdLiteDetector(verified(model_path(models, "int8")))
+
+
+def test_quantizing_again_gives_the_recorded_file(tmp_path: Path) -> None:
+    target = tmp_path / INT8_FILE
+    quantize(verified(model_path(VisionSettings().models_dir, "fp32")), target)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[INT8_FILE]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "phone_rf_screen_shown.jpg",
+        "phone_rf_texting_down.jpg",
+        "obj_book_only.jpg",
+        "obj_laptop_closed.jpg",
+        "noface_coffee.png",
+        "noface_empty_desk_laptop.jpg",
+        "mug_not_phone_webcam.png",
+    ],
+)
+def test_int8_finds_what_fp32_finds(detectors: tuple[SsdLiteDetector, SsdLiteDetector], name: str) -> None:
+    image = load(name)
+    fp32, int8 = (d.detect(image) for d in detectors)  # every candidate, before the class thresholds
+    for found, other in ((fp32, int8), (int8, fp32)):
+        for obj in found:
+            if obj.confidence < 0.4:
+                continue  # weak candidates may come and go; clear ones must be in both, alike
+            match = [o for o in other if o.label == obj.label and o.box.iou(obj.box) > 0.6]
+            assert match, f"{name}: {obj.label} {obj.confidence} found by one model only"
+            assert abs(match[0].confidence - obj.confidence) < 0.15
