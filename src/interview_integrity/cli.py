@@ -171,8 +171,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_prepare_models(args: argparse.Namespace) -> int:
     from interview_integrity.vision.ssdlite.prepare import PrepareError, prepare, prepare_int8
+    from interview_integrity.vision.yolo.prepare import YoloPrepareError
+    from interview_integrity.vision.yolo.prepare import prepare_int8 as prepare_yolo_int8
 
     models_dir = Path(args.models_dir) if args.models_dir else Settings().vision.models_dir
+    try:
+        print(f"YOLOv4-tiny 8-bit ready: {prepare_yolo_int8(models_dir)}")
+    except YoloPrepareError as error:
+        print(f"8-bit YOLO was NOT prepared: {error}\nThe service will run the float model.", file=sys.stderr)
     try:
         prepare(models_dir)
         path = prepare_int8(models_dir)

@@ -29,6 +29,9 @@ from interview_integrity.vision.quality import frame_quality
 from interview_integrity.vision.signals import Box, Faces, FrameSignals, Gaze
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
+from interview_integrity.vision.yolo.detector import YoloInt8Detector
+from interview_integrity.vision.yolo.prepare import INPUT_SIZE as YOLO_INT8_SIZE
+from interview_integrity.vision.yolo.prepare import model_path as yolo_int8_path
 
 log = logging.getLogger("interview_integrity.vision")
 
@@ -40,7 +43,7 @@ def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
     detectors: list[ObjectDetector] = []
     for name in settings.detectors:
         if name == "yolo":
-            detectors.append(YoloV4TinyDetector(settings.yolo_input_size))
+            detectors.append(_yolo(settings))
             continue
         path = model_path(settings.models_dir, settings.ssdlite_precision)
         try:
@@ -48,6 +51,15 @@ def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
         except ModelFileError as error:
             log.warning("SSDLite is not available (%s): run `interview-integrity prepare-models`", error)
     return detectors
+
+
+def _yolo(settings: VisionSettings) -> ObjectDetector:
+    if settings.yolo_precision == "int8" and settings.yolo_input_size == YOLO_INT8_SIZE:
+        try:
+            return YoloInt8Detector(verified(yolo_int8_path(settings.models_dir)), YOLO_INT8_SIZE)
+        except ModelFileError as error:
+            log.warning("8-bit YOLO is not available (%s): running the float model; see prepare-models", error)
+    return YoloV4TinyDetector(settings.yolo_input_size)
 
 
 class _ModelSet:

@@ -79,6 +79,36 @@ def select_objects(candidates: list[DetectedObject], thresholds: ObjectThreshold
     return sorted(kept, key=lambda o: -o.confidence)
 
 
+def yolo_objects(rows: Array, names: list[str], width: int, height: int, source: str) -> list[DetectedObject]:
+    """OpenCV DNN's YOLO rows (cx, cy, w, h relative; objectness; 80 class scores) as interview objects."""
+    class_scores = rows[:, 5:] * rows[:, 4:5]
+    class_ids = class_scores.argmax(axis=1)
+    scores = class_scores[np.arange(len(rows)), class_ids]
+    found: list[DetectedObject] = []
+    for class_id in np.unique(class_ids[scores >= _CANDIDATE_FLOOR]):
+        label = INTERVIEW_CLASSES.get(names[int(class_id)])
+        if label is None:
+            continue
+        mask = (class_ids == class_id) & (scores >= _CANDIDATE_FLOOR)
+        cx, cy, bw, bh = (rows[mask, i] for i in range(4))
+        boxes = np.stack([(cx - bw / 2) * width, (cy - bh / 2) * height, bw * width, bh * height], axis=1)
+        keep = cv2.dnn.NMSBoxes(boxes.tolist(), scores[mask].tolist(), _CANDIDATE_FLOOR, _NMS_IOU)
+        for i in np.array(keep).reshape(-1):
+            x, y, w, h = boxes[i]
+            x0, y0 = max(0.0, float(x)), max(0.0, float(y))
+            box = Box(x=x0, y=y0, width=min(float(x + w), width) - x0, height=min(float(y + h), height) - y0)
+            found.append(
+                DetectedObject(
+                    label=label,
+                    confidence=round(float(scores[mask][i]), 4),
+                    box=box,
+                    partial=touches_border(box, width, height),
+                    source=source,
+                )
+            )
+    return found
+
+
 class YoloV4TinyDetector:
     """Not thread-safe (cv2.dnn.Net): each worker thread uses its own instance."""
 
@@ -96,30 +126,4 @@ class YoloV4TinyDetector:
         height, width = bgr.shape[:2]
         blob = cv2.dnn.blobFromImage(bgr, 1 / 255.0, (self._size, self._size), swapRB=True, crop=False)
         self._net.setInput(blob)
-        rows = np.vstack(self._net.forward(self._layers))
-        class_scores = rows[:, 5:] * rows[:, 4:5]
-        class_ids = class_scores.argmax(axis=1)
-        scores = class_scores[np.arange(len(rows)), class_ids]
-        found: list[DetectedObject] = []
-        for class_id in np.unique(class_ids[scores >= _CANDIDATE_FLOOR]):
-            label = INTERVIEW_CLASSES.get(self._names[int(class_id)])
-            if label is None:
-                continue
-            mask = (class_ids == class_id) & (scores >= _CANDIDATE_FLOOR)
-            cx, cy, bw, bh = (rows[mask, i] for i in range(4))
-            boxes = np.stack([(cx - bw / 2) * width, (cy - bh / 2) * height, bw * width, bh * height], axis=1)
-            keep = cv2.dnn.NMSBoxes(boxes.tolist(), scores[mask].tolist(), _CANDIDATE_FLOOR, _NMS_IOU)
-            for i in np.array(keep).reshape(-1):
-                x, y, w, h = boxes[i]
-                x0, y0 = max(0.0, float(x)), max(0.0, float(y))
-                box = Box(x=x0, y=y0, width=min(float(x + w), width) - x0, height=min(float(y + h), height) - y0)
-                found.append(
-                    DetectedObject(
-                        label=label,
-                        confidence=round(float(scores[mask][i]), 4),
-                        box=box,
-                        partial=touches_border(box, width, height),
-                        source=self.name,
-                    )
-                )
-        return found
+        return yolo_objects(np.vstack(self._net.forward(self._layers)), self._names, width, height, self.name)

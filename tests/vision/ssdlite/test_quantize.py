@@ -7,9 +7,9 @@ import pytest
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.model_files import EXPECTED_SHA256, verified
+from interview_integrity.vision.quantize import quantize
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
-from interview_integrity.vision.ssdlite.prepare import model_path
-from interview_integrity.vision.ssdlite.quantize import INT8_FILE, quantize
+from interview_integrity.vision.ssdlite.prepare import CALIBRATION, INT8_FILE, model_path
 from tests.conftest import load
 
 
@@ -22,7 +22,7 @@ def detectors() -> tuple[SsdLiteDetector, SsdLiteDetector]:
 
 def test_quantizing_again_gives_the_recorded_file(tmp_path: Path) -> None:
     target = tmp_path / INT8_FILE
-    quantize(verified(model_path(VisionSettings().models_dir, "fp32")), target)
+    quantize(verified(model_path(VisionSettings().models_dir, "fp32")), target, CALIBRATION)
     assert hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[INT8_FILE]
 
 

