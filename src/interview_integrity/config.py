@@ -141,7 +141,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address to listen on (HOST; the container uses 0.0.0.0).")
     port: int = Field(8000, description="Port to listen on (PORT).")
     uvicorn_workers: int = Field(
-        1, ge=1, description="Worker processes, each with its own models (~600 MB); more than one needs Redis."
+        1, ge=1, description="Worker processes, each with its own models (~340 MB); more than one needs Redis."
     )
     session_store: Literal["memory", "redis"] = Field(
         "memory", description="Where session state lives: memory (one process) or redis (workers and replicas)."
@@ -165,7 +165,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(12 * 1024 * 1024, gt=0, description="Largest HTTP request body accepted.")
     workers: int = Field(0, ge=0, description="Frame-analysis threads; 0: one per CPU core.")
     queue_per_worker: int = Field(
-        2, ge=0, description="Frames allowed to wait per worker before REST answers 503 (the WebSocket skips)."
+        3,
+        ge=0,
+        description="Frames allowed to wait per worker before REST answers 503 (the WebSocket skips): three "
+        "frames (~60 ms) absorb the bursts of sessions that happen to send at once.",
     )
     evidence_snapshots: bool = Field(
         False,
