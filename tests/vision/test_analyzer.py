@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.analyzer import FrameAnalyzer
@@ -33,5 +35,23 @@ def test_threads_share_one_analyzer_and_agree_with_a_single_thread() -> None:
         with ThreadPoolExecutor(max_workers=4) as pool:
             got = list(pool.map(lambda image: analyzer.analyze(image, 0.0).model_dump(exclude={"timings_ms"}), images))
         assert got == expected
+    finally:
+        analyzer.close()
+
+
+def test_a_missing_8_bit_file_falls_back_to_the_float_models(tmp_path: Path) -> None:
+    """Only the float SSDLite file in the models folder: both detectors still run, in floating point."""
+    installed = VisionSettings().models_dir / "ssdlite_mobilenet_v2_coco.onnx"
+    shutil.copy(installed, tmp_path / installed.name)
+    analyzer = FrameAnalyzer(VisionSettings(models_dir=tmp_path))
+    try:
+        assert analyzer.detector_names == ["ssdlite", "yolo"]
+        with analyzer._models() as models:
+            kinds = {type(d).__name__ for d in models.objects}
+        assert kinds == {"SsdLiteDetector", "YoloV4TinyDetector"}
+        phones = [
+            o for o in analyzer.analyze(load("phone_rf_texting_down.jpg"), 0.0).objects if o.label == "cell phone"
+        ]
+        assert phones
     finally:
         analyzer.close()

@@ -45,12 +45,21 @@ def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
         if name == "yolo":
             detectors.append(_yolo(settings))
             continue
-        path = model_path(settings.models_dir, settings.ssdlite_precision)
-        try:
-            detectors.append(SsdLiteDetector(verified(path)))
-        except ModelFileError as error:
-            log.warning("SSDLite is not available (%s): run `interview-integrity prepare-models`", error)
+        ssdlite = _ssdlite(settings)
+        if ssdlite is not None:
+            detectors.append(ssdlite)
     return detectors
+
+
+def _ssdlite(settings: VisionSettings) -> SsdLiteDetector | None:
+    """The configured precision, else the other one: a missing 8-bit file must not cost the detector."""
+    precisions = [settings.ssdlite_precision] + [p for p in ("int8", "fp32") if p != settings.ssdlite_precision]
+    for precision in precisions:
+        try:
+            return SsdLiteDetector(verified(model_path(settings.models_dir, precision)))
+        except ModelFileError as error:
+            log.warning("SSDLite %s is not available (%s): run `interview-integrity prepare-models`", precision, error)
+    return None
 
 
 def _yolo(settings: VisionSettings) -> ObjectDetector:
