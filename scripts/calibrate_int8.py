@@ -17,7 +17,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod
+from onnxruntime.quantization import CalibrationDataReader
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.quantize import quantize
@@ -67,7 +67,7 @@ def main() -> None:
                 ssdlite.prepare(VisionSettings().models_dir),
                 ssdlite.CALIBRATION,
                 ssdlite_input,
-                CalibrationMethod.MinMax,
+                "minmax",
             ),
             (
                 "yolo",

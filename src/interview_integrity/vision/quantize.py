@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from onnxruntime.quantization import (
-    CalibrationDataReader,
-    CalibrationMethod,
-    QuantFormat,
-    QuantType,
-    quantize_static,
-)
-from onnxruntime.quantization.shape_inference import quant_pre_process
+if TYPE_CHECKING:
+    from onnxruntime.quantization import CalibrationDataReader
+
+Method = Literal["minmax", "percentile"]
 
 
 def quantize(
@@ -28,9 +25,15 @@ def quantize(
     target: Path,
     calibration: Path,
     frames: CalibrationDataReader | None = None,
-    method: CalibrationMethod = CalibrationMethod.MinMax,
+    method: Method = "minmax",
 ) -> None:
-    """Write the 8-bit model. With `frames`, the ranges are measured on them and saved to `calibration`."""
+    """Write the 8-bit model. With `frames`, the ranges are measured on them and saved to `calibration`.
+
+    Only `prepare-models` and the calibration script quantize: the service never imports the quantizer."""
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    methods = {"minmax": CalibrationMethod.MinMax, "percentile": CalibrationMethod.Percentile}
     with tempfile.TemporaryDirectory(prefix="ii-quantize-") as tmp:
         prepared = Path(tmp) / "prepared.onnx"
         quant_pre_process(str(fp32), str(prepared), skip_symbolic_shape=True)
@@ -44,6 +47,6 @@ def quantize(
             per_channel=True,
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
-            calibrate_method=method,
+            calibrate_method=methods[method],
             calibration_cache_path=calibration,
         )
