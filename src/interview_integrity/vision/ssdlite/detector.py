@@ -9,10 +9,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.objects import touches_border
+from interview_integrity.vision.onnx_session import one_thread_session
 from interview_integrity.vision.signals import Box, DetectedObject
 
 SIZE = 300
@@ -33,15 +33,12 @@ _SCALE_XY, _SCALE_WH = 10.0, 5.0  # the TF object detection API's box coder scal
 
 
 class SsdLiteDetector:
-    """onnxruntime sessions are safe to share, but each worker keeps its own for one-thread runs."""
+    """Not thread-safe by design: each worker thread has its own (see FrameAnalyzer)."""
 
     name = "ssdlite"
 
     def __init__(self, model_path: Path) -> None:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1  # one core per frame: the service runs one frame per worker
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self._session = one_thread_session(model_path)
         self._input = self._session.get_inputs()[0].name
         anchors = self._session.run(["anchors_out"], {self._input: np.zeros((1, 3, SIZE, SIZE), np.float32)})[0]
         heights, widths = anchors[:, 2] - anchors[:, 0], anchors[:, 3] - anchors[:, 1]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.model_files import yolo_file
 from interview_integrity.vision.objects import yolo_objects
+from interview_integrity.vision.onnx_session import one_thread_session
 from interview_integrity.vision.signals import DetectedObject
 from interview_integrity.vision.yolo.convert import YoloHead, heads
 
@@ -52,15 +52,12 @@ def decode(outputs: list[Array], yolo_heads: list[YoloHead], size: int) -> Array
 
 
 class YoloInt8Detector:
-    """onnxruntime sessions are safe to share, but each worker keeps its own for one-thread runs."""
+    """Not thread-safe by design: each worker thread has its own (see FrameAnalyzer)."""
 
     name = "yolo"
 
     def __init__(self, model_path: Path, input_size: int = 416) -> None:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self._session = one_thread_session(model_path)
         self._heads = heads(yolo_file("yolov4-tiny.cfg"))
         self._names = yolo_file("coco.names").read_text().strip().splitlines()
         self._size = input_size
