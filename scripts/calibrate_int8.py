@@ -9,7 +9,6 @@ desk videos in ../shared/data (73 frames); only the ranges are written, no image
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import tempfile
 from collections.abc import Callable
@@ -20,6 +19,7 @@ import numpy as np
 from onnxruntime.quantization import CalibrationDataReader
 
 from interview_integrity.config import VisionSettings
+from interview_integrity.vision.model_files import sha256
 from interview_integrity.vision.quantize import quantize
 from interview_integrity.vision.ssdlite import prepare as ssdlite
 from interview_integrity.vision.ssdlite.detector import SIZE
@@ -80,7 +80,7 @@ def main() -> None:
         for name, fp32, calibration, to_input, method in jobs:
             target = work / f"{name}.int8.onnx"
             quantize(fp32, target, calibration, Frames(frames, to_input), method)
-            digest = hashlib.sha256(target.read_bytes()).hexdigest()
+            digest = sha256(target)
             print(f"{name}: {len(frames)} frames -> {calibration}; int8 sha256 {digest}")
 
 

@@ -44,6 +44,10 @@ def package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @cache
 def verified(path: Path) -> Path:
     """The path, once its sha256 matches the expected one for its file name."""
@@ -52,7 +56,7 @@ def verified(path: Path) -> Path:
     expected = EXPECTED_SHA256.get(path.name)
     if expected is None:
         raise ModelFileError(f"no expected sha256 is recorded for {path.name}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = sha256(path)
     if digest != expected:
         raise ModelFileError(f"{path} has sha256 {digest}, expected {expected}: reinstall the package")
     return path

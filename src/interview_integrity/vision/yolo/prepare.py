@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-import tempfile
 from pathlib import Path
 
 import onnx
 
-from interview_integrity.vision.model_files import EXPECTED_SHA256, verified, yolo_file
-from interview_integrity.vision.quantize import Method, quantize
+from interview_integrity.vision.model_files import yolo_file
+from interview_integrity.vision.quantize import Method, prepare_quantized
 from interview_integrity.vision.yolo.convert import convert
 
 INPUT_SIZE = 416  # the size the ranges were measured at; other sizes run the float model in OpenCV
@@ -35,18 +32,10 @@ def float_model(target: Path) -> Path:
 
 
 def prepare_int8(models_dir: Path) -> Path:
-    target = model_path(models_dir)
-    if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[INT8_FILE]:
-        return target
-    with tempfile.TemporaryDirectory(prefix="ii-yolo-") as tmp:
-        quantized = Path(tmp) / INT8_FILE
-        try:
-            quantize(float_model(Path(tmp) / "yolov4-tiny.onnx"), quantized, CALIBRATION, method=CALIBRATION_METHOD)
-        except (ValueError, OSError, RuntimeError) as error:
-            raise YoloPrepareError(f"converting YOLOv4-tiny to 8 bits failed: {error}") from error
-        digest = hashlib.sha256(quantized.read_bytes()).hexdigest()
-        if digest != EXPECTED_SHA256[INT8_FILE]:
-            raise YoloPrepareError(f"the 8-bit YOLO model has sha256 {digest}, expected {EXPECTED_SHA256[INT8_FILE]}")
-        models_dir.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(quantized), target)
-    return verified(target)
+    return prepare_quantized(
+        model_path(models_dir),
+        lambda work: float_model(work / "yolov4-tiny.onnx"),
+        CALIBRATION,
+        YoloPrepareError,
+        CALIBRATION_METHOD,
+    )
