@@ -11,6 +11,7 @@ from interview_integrity.vision.quantize import quantize
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import CALIBRATION, INT8_FILE, model_path
 from tests.conftest import load
+from tests.vision.detections import assert_same_clear_finds
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +42,4 @@ def test_quantizing_again_gives_the_recorded_file(tmp_path: Path) -> None:
 def test_int8_finds_what_fp32_finds(detectors: tuple[SsdLiteDetector, SsdLiteDetector], name: str) -> None:
     image = load(name)
     fp32, int8 = (d.detect(image) for d in detectors)  # every candidate, before the class thresholds
-    for found, other in ((fp32, int8), (int8, fp32)):
-        for obj in found:
-            if obj.confidence < 0.4:
-                continue  # weak candidates may come and go; clear ones must be in both, alike
-            match = [o for o in other if o.label == obj.label and o.box.iou(obj.box) > 0.6]
-            assert match, f"{name}: {obj.label} {obj.confidence} found by one model only"
-            assert abs(match[0].confidence - obj.confidence) < 0.15
+    assert_same_clear_finds(name, int8, fp32, score_tolerance=0.15)

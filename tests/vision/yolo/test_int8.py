@@ -23,6 +23,7 @@ from interview_integrity.vision.yolo.prepare import (
     model_path,
 )
 from tests.conftest import load
+from tests.vision.detections import assert_same_clear_finds
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +59,4 @@ def test_int8_finds_what_the_float_model_finds(name: str) -> None:
     int8 = YoloInt8Detector(verified(model_path(VisionSettings().models_dir)))
     image = load(name)
     found, reference = int8.detect(image), YoloV4TinyDetector(INPUT_SIZE).detect(image)
-    for objects, other in ((reference, found), (found, reference)):
-        for obj in objects:
-            if obj.confidence < 0.4:
-                continue  # weak candidates may come and go; clear ones must be in both, alike
-            match = [o for o in other if o.label == obj.label and o.box.iou(obj.box) > 0.6]
-            assert match, f"{name}: {obj.label} {obj.confidence} found by one model only"
-            assert abs(match[0].confidence - obj.confidence) < 0.25  # 8 bits move a score by up to ~0.2
+    assert_same_clear_finds(name, found, reference, score_tolerance=0.25)  # 8 bits move a score by up to ~0.2
