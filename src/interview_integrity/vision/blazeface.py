@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from tflite_runtime.interpreter import Interpreter
+from ai_edge_litert.interpreter import Interpreter
 
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.model_files import mediapipe_file

@@ -14,18 +14,21 @@ from dataclasses import dataclass
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.blazeface import FULL_RANGE, SHORT_RANGE, BlazeFace, RawDetection
-from interview_integrity.vision.landmarks import FaceLandmarker
+from interview_integrity.vision.landmarks import MESH_CROP_SCALE, FaceLandmarker, LandmarkRun
 from interview_integrity.vision.signals import Box, Face
 
 # MediaPipe's short-range graph never reports below 0.5
 _SHORT_RANGE_MIN_SCORE = 0.5
-_CONFIRM_SCALES = (1.4, 1.9)
+# A face is confirmed on two crops: the mesh's own (whose run the mesh then reuses) and a wider one, where
+# face-like objects that fill the first crop (a ball, a handset) stop looking like a face.
+_WIDE_CONFIRM_SCALE = 1.9
 
 
 @dataclass(frozen=True)
 class DetectedFace:
     face: Face
     roll: float  # radians, from the eye keypoints: the mesh crop is aligned with it
+    landmarks: LandmarkRun | None = None  # the mesh-crop run that confirmed an unsure detection
 
 
 @dataclass(frozen=True)
@@ -63,19 +66,22 @@ class FaceDetector:
                 continue
             if any(found.face.box.contains(cx, cy) for found in faces):
                 continue  # the same face seen by both models, or a part of an accepted one
-            presence = None
+            presence, run = None, None
             if candidate.score < self._settings.face_confident_score:
-                presence = min(self._presence(rgb, candidate, scale) for scale in _CONFIRM_SCALES)
+                run = self._run(rgb, candidate, MESH_CROP_SCALE)
+                presence = run.presence
+                if presence >= self._settings.face_min_presence:
+                    presence = min(presence, self._run(rgb, candidate, _WIDE_CONFIRM_SCALE).presence)
                 if presence < self._settings.face_min_presence:
                     continue
             face = Face(box=candidate.box, confidence=round(candidate.score, 3), presence=presence)
-            faces.append(DetectedFace(face=face, roll=candidate.roll))
+            faces.append(DetectedFace(face=face, roll=candidate.roll, landmarks=run))
         return sorted(faces, key=lambda f: -(f.face.box.width * f.face.box.height))
 
-    def _presence(self, rgb: Array, candidate: FaceCandidate, scale: float) -> float:
+    def _run(self, rgb: Array, candidate: FaceCandidate, scale: float) -> LandmarkRun:
         cx, cy = candidate.box.center
-        size = max(candidate.box.width, candidate.box.height) * scale
-        return self._landmarker.presence(rgb, cx, cy, size, candidate.roll)
+        side = max(candidate.box.width, candidate.box.height) * scale
+        return self._landmarker.run(rgb, cx, cy, side, candidate.roll)
 
     @staticmethod
     def _candidates(detections: list[RawDetection], width: int, height: int) -> list[FaceCandidate]:

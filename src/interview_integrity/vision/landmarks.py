@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from tflite_runtime.interpreter import Interpreter
+from ai_edge_litert.interpreter import Interpreter
 
 from interview_integrity.vision.arrays import Array
-from interview_integrity.vision.crops import rotated_crop
+from interview_integrity.vision.crops import Crop, rotated_crop
 from interview_integrity.vision.model_files import mediapipe_file
 
 MESH_INPUT = 192
@@ -66,6 +66,16 @@ class FaceMesh:
         return min(self.image_left_eye.mesh_width, self.image_right_eye.mesh_width)
 
 
+@dataclass(frozen=True)
+class LandmarkRun:
+    """One run of the face-landmark model on a square crop: its points (crop px) and face-presence score."""
+
+    crop: Crop
+    side: float  # the crop's side in frame px
+    points: Array  # (468, 3)
+    presence: float
+
+
 class _Model:
     def __init__(self, relative_path: str) -> None:
         self._interpreter = Interpreter(model_path=str(mediapipe_file(relative_path)), num_threads=1)
@@ -87,17 +97,21 @@ class FaceLandmarker:
         self._mesh = _Model("face_landmark/face_landmark.tflite")
         self._iris = _Model("iris_landmark/iris_landmark.tflite")
 
-    def presence(self, rgb: Array, cx: float, cy: float, size: float, angle: float) -> float:
-        crop = rotated_crop(rgb, cx, cy, size, angle, MESH_INPUT)
-        return _sigmoid(float(self._mesh(crop.pixels)[1].ravel()[0]))
+    def run(self, rgb: Array, cx: float, cy: float, side: float, angle: float) -> LandmarkRun:
+        """The face-landmark model on a crop `side` px wide: what confirms a face, and what the mesh is made of."""
+        crop = rotated_crop(rgb, cx, cy, side, angle, MESH_INPUT)
+        raw, presence = self._mesh(crop.pixels)
+        return LandmarkRun(crop, side, raw.reshape(-1, 3), _sigmoid(float(presence.ravel()[0])))
 
     def mesh(self, rgb: Array, cx: float, cy: float, size: float, angle: float) -> FaceMesh:
-        crop = rotated_crop(rgb, cx, cy, size * MESH_CROP_SCALE, angle, MESH_INPUT)
-        raw, _ = self._mesh(crop.pixels)
-        local = raw.reshape(-1, 3)
-        points = np.empty_like(local)
-        points[:, :2] = crop.to_frame(local[:, :2])
-        points[:, 2] = local[:, 2] * (size * MESH_CROP_SCALE / MESH_INPUT)
+        """The mesh of the face whose detection box is `size` px wide, on MediaPipe's own crop of it."""
+        return self.mesh_from(rgb, self.run(rgb, cx, cy, size * MESH_CROP_SCALE, angle))
+
+    def mesh_from(self, rgb: Array, run: LandmarkRun) -> FaceMesh:
+        """The mesh from a run already made (the one that confirmed the face), with both eyes' iris."""
+        points = np.empty_like(run.points)
+        points[:, :2] = run.crop.to_frame(run.points[:, :2])
+        points[:, 2] = run.points[:, 2] * (run.side / MESH_INPUT)
         return FaceMesh(
             points=points,
             image_left_eye=self._eye(rgb, points, IMAGE_LEFT_EYE, flip=False),
