@@ -98,8 +98,8 @@ def test_without_the_converted_model_the_analyzer_runs_yolo_alone(tmp_path: Path
 
 def test_both_detectors_on_stills_and_yolo_every_third_object_frame(analyzer: FrameAnalyzer) -> None:
     assert analyzer.detector_names == ["ssdlite", "yolo"]
-    assert analyzer.settings.object_every_n_frames == 2 and analyzer.settings.yolo_every_n_object_frames == 3
+    assert analyzer.settings.object_every_n_frames == 3 and analyzer.settings.yolo_every_n_object_frames == 3
     image = load("noface_empty_desk_laptop.jpg")
-    ran = [set(analyzer.analyze(image, 0.0, frame_index=i).timings_ms) & {"yolo", "ssdlite"} for i in range(7)]
+    ran = [set(analyzer.analyze(image, 0.0, frame_index=i).timings_ms) & {"yolo", "ssdlite"} for i in range(10)]
     both, ssd = {"yolo", "ssdlite"}, {"ssdlite"}
-    assert ran == [both, set(), ssd, set(), ssd, set(), both]
+    assert ran == [both, set(), set(), ssd, set(), set(), ssd, set(), set(), both]
