@@ -163,7 +163,7 @@ class FrameAnalyzer:
 
         with self._models() as models:
             tick = time.perf_counter()
-            dark = float(gray.mean()) < self.settings.dark_brightness
+            dark = cv2.mean(gray)[0] < self.settings.dark_brightness
             detected = models.faces.detect(_brighten(rgb) if dark else rgb)
             faces = [found.face for found in detected]
             timings["faces"] = (time.perf_counter() - tick) * 1000
