@@ -101,9 +101,10 @@ class VisionSettings(BaseModel):
         3,
         ge=1,
         description="Object detection on every Nth frame of a stream (stills always): objects change slowly and "
-        "the vote spans several object frames (at 5 fps, 5 object frames are 3 s). Every 3rd frame rather than "
-        "every 2nd cuts the service's CPU per frame by a fifth, which is what keeps 10 sessions at 5 fps within "
-        "p95 70 ms on 2 cores (make bench).",
+        "the vote spans several object frames (5 object frames are 3 s at 5 fps, 7.5 s at 2 fps). Every 3rd frame "
+        "rather than every 2nd cuts the service's CPU per frame by a fifth (10 sessions at 5 fps on 2 cores: p95 "
+        "about 65 ms instead of 90, make bench); the price is a phone must stay in view about half a second "
+        "longer at 5 fps, 1.5 s longer at 2 fps, before its vote passes.",
     )
     detectors: list[Literal["ssdlite", "yolo"]] = Field(
         default_factory=_both_detectors,
