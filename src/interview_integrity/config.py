@@ -104,7 +104,7 @@ class VisionSettings(BaseModel):
         "the vote spans several object frames (5 object frames are 3 s at 5 fps, 7.5 s at 2 fps). Every 3rd frame "
         "rather than every 2nd cuts the service's CPU per frame by a fifth (10 sessions at 5 fps on 2 cores: p95 "
         "about 65 ms instead of 90, make bench); the price is a phone must stay in view about half a second "
-        "longer at 5 fps, 1.5 s longer at 2 fps, before its vote passes.",
+        "longer at 5 fps, a second longer at 2 fps, before its vote passes.",
     )
     detectors: list[Literal["ssdlite", "yolo"]] = Field(
         default_factory=_both_detectors,
