@@ -41,10 +41,19 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed: run scripts/test-services.sh (make test does)")
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="ii-redis-")
-        args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", self.dir]
-        args += ["--appendonly", "yes", "--appendfsync", "always"] if appendonly else ["--appendonly", "no"]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", self.dir]
+        self._args += ["--appendonly", "yes", "--appendfsync", "always"] if appendonly else ["--appendonly", "no"]
+        self.start()
+
+    def start(self) -> None:
+        """(Re)start on the same port and directory: with `appendonly` the data comes back."""
+        self.process = subprocess.Popen(self._args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self._answers, 10, "redis-server")
+
+    def crash(self) -> None:
+        """SIGKILL, keeping the data directory for `start`."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     @property
     def url(self) -> str:

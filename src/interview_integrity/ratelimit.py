@@ -15,6 +15,8 @@ from typing import Protocol
 
 import redis.asyncio as aioredis
 
+from interview_integrity.sessions.redis import answering
+
 WINDOW_S = 60
 Clock = Callable[[], float]
 
@@ -84,12 +86,13 @@ class RedisRateLimiter:
         now = self._clock()
         window = int(now // WINDOW_S)
         current_name = f"ii:rate:{key}:{window}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(current_name)
-            pipe.expire(current_name, 2 * WINDOW_S + 1)
-            pipe.get(f"ii:rate:{key}:{window - 1}")
-            current, _, previous = await pipe.execute()
-        wait = decide(self._limit, now, int(previous or 0), int(current))
-        if wait is not None:
-            await self._redis.decr(current_name)
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(current_name)
+                pipe.expire(current_name, 2 * WINDOW_S + 1)
+                pipe.get(f"ii:rate:{key}:{window - 1}")
+                current, _, previous = await pipe.execute()
+            wait = decide(self._limit, now, int(previous or 0), int(current))
+            if wait is not None:
+                await self._redis.decr(current_name)
         return wait

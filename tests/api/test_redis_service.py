@@ -108,6 +108,29 @@ def test_kill_9_mid_session_then_restart_loses_no_event(redis_persistent: RedisS
         restarted.stop()
 
 
+def test_redis_going_away_answers_503_and_loses_nothing(frames: list[str]) -> None:
+    redis = RedisServer(appendonly=True)
+    server = ServiceProcess(redis_env(redis))
+    try:
+        session_id = httpx.post(server.url + "/start-session", json={"candidate_id": "outage"}).json()["session_id"]
+        assert send(server.url, session_id, frames[0], 0)["frame_index"] == 0
+        redis.crash()
+        frame = {"session_id": session_id, "frame": frames[1], "timestamp": 1 / FPS}
+        down = httpx.post(f"{server.url}/analyze-frame", json=frame, timeout=60)
+        assert down.status_code == 503 and down.json()["error"]["code"] == "store_unavailable"
+        assert int(down.headers["retry-after"]) >= 1
+        assert httpx.get(f"{server.url}/sessions/{session_id}").status_code == 503
+        assert httpx.get(server.url + "/ready").status_code == 503
+        assert httpx.get(server.url + "/health").status_code == 200
+        assert httpx.get(server.url + "/metrics").status_code == 200
+        redis.start()
+        assert send(server.url, session_id, frames[1], 1)["frame_index"] == 1  # the failed frame wrote nothing
+        assert httpx.get(server.url + "/ready").status_code == 200
+    finally:
+        server.stop()
+        redis.stop()
+
+
 def test_unreachable_redis_fails_start_up_loudly() -> None:
     server = ServiceProcess(
         {"SESSION_STORE": "redis", "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}, wait_ready=False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -30,7 +31,7 @@ from interview_integrity.api.state import Services, ServicesDep
 from interview_integrity.errors import Busy, InvalidInput, Unprocessable, UnsupportedMediaType
 from interview_integrity.pipeline import Pipeline
 from interview_integrity.report_page import render_report
-from interview_integrity.sessions.base import Review
+from interview_integrity.sessions.base import Review, StoreUnavailableError
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -94,7 +95,9 @@ async def ready(services: ServicesDep) -> JSONResponse:
 async def metrics(services: ServicesDep) -> Response:
     """Prometheus metrics."""
     if services.pipeline is not None:
-        services.metrics.active_sessions.set(await services.pipeline.store.count_active())
+        # a scrape while the store is down still answers, with the last count
+        with contextlib.suppress(StoreUnavailableError):
+            services.metrics.active_sessions.set(await services.pipeline.store.count_active())
     return Response(services.metrics.render(), media_type="text/plain; version=0.0.4")
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from interview_integrity.analysis.engine import SessionState
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.errors import ServiceError
 
 T = TypeVar("T")
 
@@ -24,8 +25,14 @@ class SessionNotFoundError(KeyError):
     pass
 
 
-class StoreUnavailableError(RuntimeError):
-    pass
+class StoreUnavailableError(ServiceError):
+    """The store does not answer (Redis down, or one session written too often): nothing was written,
+    and the caller is told to retry (503 + Retry-After) rather than shown an internal error."""
+
+    status, code = 503, "store_unavailable"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retry_after=1)
 
 
 class Evidence(BaseModel):

@@ -7,7 +7,8 @@ the fresh record, so two frames of the same session on two replicas both land.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import redis.asyncio as aioredis
@@ -19,6 +20,15 @@ T = TypeVar("T")
 _PREFIX = "ii:session:"
 _ACTIVE = "ii:active"  # sorted set: session id -> expiry (unix seconds) of active sessions
 _MAX_RETRIES = 100
+
+
+@contextmanager
+def answering() -> Iterator[None]:
+    """Redis going away mid-request is StoreUnavailableError (503, retry), never an internal error."""
+    try:
+        yield
+    except (RedisError, OSError) as error:
+        raise StoreUnavailableError(f"Redis does not answer: {error}") from error
 
 
 class RedisStore:
@@ -44,17 +54,22 @@ class RedisStore:
 
     async def create(self, record: SessionRecord) -> None:
         ttl = self._expiry.ttl(record)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.set(_PREFIX + record.id, record.model_dump_json(), ex=ttl)
-            self._index_active(pipe, record, ttl)
-            await pipe.execute()
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.set(_PREFIX + record.id, record.model_dump_json(), ex=ttl)
+                self._index_active(pipe, record, ttl)
+                await pipe.execute()
 
     async def get(self, session_id: str) -> SessionRecord | None:
-        data = await self._redis.get(_PREFIX + session_id)
+        with answering():
+            data = await self._redis.get(_PREFIX + session_id)
         return SessionRecord.model_validate_json(data) if data else None
 
     async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
-        key = _PREFIX + session_id
+        with answering():
+            return await self._update(_PREFIX + session_id, session_id, change)
+
+    async def _update(self, key: str, session_id: str, change: Callable[[SessionRecord], T]) -> T:
         async with self._redis.pipeline(transaction=True) as pipe:
             for _ in range(_MAX_RETRIES):
                 try:
@@ -75,18 +90,21 @@ class RedisStore:
         raise StoreUnavailableError(f"session {session_id} is updated too often to write; try again")
 
     async def delete(self, session_id: str) -> bool:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(_PREFIX + session_id)
-            pipe.zrem(_ACTIVE, session_id)
-            deleted, _ = await pipe.execute()
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.delete(_PREFIX + session_id)
+                pipe.zrem(_ACTIVE, session_id)
+                deleted, _ = await pipe.execute()
         return bool(deleted)
 
     async def count_active(self) -> int:
-        return int(await self._redis.zcount(_ACTIVE, time.time(), "+inf"))
+        with answering():
+            return int(await self._redis.zcount(_ACTIVE, time.time(), "+inf"))
 
     async def sweep(self) -> int:
         # records expire by themselves; only the index of active ones needs trimming
-        return int(await self._redis.zremrangebyscore(_ACTIVE, "-inf", time.time()))
+        with answering():
+            return int(await self._redis.zremrangebyscore(_ACTIVE, "-inf", time.time()))
 
     async def ping(self) -> bool:
         try:
