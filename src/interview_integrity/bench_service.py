@@ -24,6 +24,7 @@ import numpy as np
 import psutil
 import websockets
 
+from interview_integrity.config import Settings
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.video import sample_frames
 
@@ -51,7 +52,7 @@ def load_jpegs(data_dir: Path, count: int = 60) -> list[bytes]:
 
 def raw_analysis_ms(frames: list[bytes]) -> float:
     cv2.setNumThreads(1)
-    analyzer = FrameAnalyzer()
+    analyzer = FrameAnalyzer(Settings().vision)  # the service's own settings, environment included
     analyzer.warm_up()
     times = []
     for index, data in enumerate(frames):

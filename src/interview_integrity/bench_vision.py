@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from interview_integrity.config import Settings
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.video import sample_frames
@@ -38,7 +39,7 @@ def load_frames(data_dir: Path, per_video: int = 40) -> list[Array]:
 
 def run(data_dir: Path, rounds: int = 2) -> list[str]:
     cv2.setNumThreads(1)  # the target is one core per frame; the service runs one frame per worker
-    analyzer = FrameAnalyzer()
+    analyzer = FrameAnalyzer(Settings().vision)  # the service's own settings, environment included
     analyzer.warm_up()
     frames = load_frames(data_dir)
     every = analyzer.settings.object_every_n_frames
@@ -60,8 +61,11 @@ def run(data_dir: Path, rounds: int = 2) -> list[str]:
             # the default schedule over a stream: objects every Nth frame, YOLO on every Mth object frame
             stream.append(analyzer.analyze(image, 0.0, frame_index=round_ * len(frames) + index).timings_ms["total"])
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    settings = analyzer.settings
     lines = [
-        f"frames: {len(frames)} x {rounds} rounds, 640x480, 1 thread",
+        f"frames: {len(frames)} x {rounds} rounds, 640x480, 1 thread; detectors {'+'.join(analyzer.detector_names)}, "
+        f"objects every {settings.object_every_n_frames} frames, YOLO every "
+        f"{settings.yolo_every_n_object_frames} object frames",
         f"{'stage':<32}{'p50 ms':>10}{'p95 ms':>10}",
     ]
     lines.append(f"{'jpeg decode':<32}{percentile(decode_ms, 50):>10.2f}{percentile(decode_ms, 95):>10.2f}")
