@@ -103,3 +103,27 @@ async def test_unreachable_redis_fails_loudly() -> None:
     settings = Settings(session_store="redis", redis_url=f"redis://127.0.0.1:{free_port()}/0")
     with pytest.raises(StoreUnavailableError, match="does not answer"):
         await build_store(settings)
+
+
+async def test_redis_going_away_is_store_unavailable_for_every_operation() -> None:
+    server = RedisServer()
+    store = await RedisStore.connect(server.url, Expiry(idle_ttl_s=60, retention_s=60))
+    await store.create(record("a"))
+    server.crash()
+    try:
+        operations = {
+            "create": store.create(record("b")),
+            "get": store.get("a"),
+            "update": store.update("a", lambda r: None),
+            "delete": store.delete("a"),
+            "count_active": store.count_active(),
+            "sweep": store.sweep(),
+        }
+        for name, operation in operations.items():
+            with pytest.raises(StoreUnavailableError, match="does not answer"):
+                await operation
+                pytest.fail(f"{name} answered without Redis")
+        assert await store.ping() is False
+    finally:
+        await store.close()
+        server.stop()
