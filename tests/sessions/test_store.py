@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -111,17 +111,17 @@ async def test_redis_going_away_is_store_unavailable_for_every_operation() -> No
     await store.create(record("a"))
     server.crash()
     try:
-        operations = {
-            "create": store.create(record("b")),
-            "get": store.get("a"),
-            "update": store.update("a", lambda r: None),
-            "delete": store.delete("a"),
-            "count_active": store.count_active(),
-            "sweep": store.sweep(),
+        operations: dict[str, Callable[[], Awaitable[object]]] = {
+            "create": lambda: store.create(record("b")),
+            "get": lambda: store.get("a"),
+            "update": lambda: store.update("a", lambda r: None),
+            "delete": lambda: store.delete("a"),
+            "count_active": store.count_active,
+            "sweep": store.sweep,
         }
         for name, operation in operations.items():
             with pytest.raises(StoreUnavailableError, match="does not answer"):
-                await operation
+                await operation()
                 pytest.fail(f"{name} answered without Redis")
         assert await store.ping() is False
     finally:

@@ -67,9 +67,10 @@ class RedisStore:
 
     async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
         with answering():
-            return await self._update(_PREFIX + session_id, session_id, change)
+            return await self._update(session_id, change)
 
-    async def _update(self, key: str, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+    async def _update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+        key = _PREFIX + session_id
         async with self._redis.pipeline(transaction=True) as pipe:
             for _ in range(_MAX_RETRIES):
                 try:

