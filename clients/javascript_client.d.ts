@@ -11,7 +11,7 @@ export interface Event {
 export interface Risk { score: number; level: 'low' | 'medium' | 'high'; verdict: 'clear' | 'review' | 'high_risk' }
 export interface FrameResult {
   session_id: string; frame_index: number; timestamp: number; processing_ms: number;
-  faces: { count: number; boxes: { box: Box; confidence: number; presence: number | null }[]; primary_index: number | null };
+  faces: { count: number; boxes: { box: Box; confidence: number; presence: number | null }[]; primary_index: number | null; followed: boolean };
   gaze: { direction: Direction; confidence: number; horizontal_deg: number | null; vertical_deg: number | null; reason: string | null };
   head_pose: { yaw: number; pitch: number; roll: number } | null;
   objects: { label: string; confidence: number; box: Box; partial: boolean; source: string }[];

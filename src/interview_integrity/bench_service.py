@@ -40,9 +40,10 @@ class Tally:
 
 
 def load_jpegs(data_dir: Path, count: int = 60) -> list[bytes]:
+    """Consecutive frames at 5 fps, as a candidate's webcam sends them: 4 s of each video, in turn."""
     frames: list[bytes] = []
     for name in VIDEOS:
-        for _, frame in sample_frames(data_dir / name, fps=2.0):
+        for _, frame in sample_frames(data_dir / name, fps=5.0):
             resized = cv2.resize(frame, (640, 480), interpolation=cv2.INTER_AREA)
             frames.append(cv2.imencode(".jpg", resized, [cv2.IMWRITE_JPEG_QUALITY, 80])[1].tobytes())
             if len(frames) >= count * (VIDEOS.index(name) + 1) // len(VIDEOS):
@@ -55,9 +56,10 @@ def raw_analysis_ms(frames: list[bytes]) -> float:
     analyzer = FrameAnalyzer(Settings().vision)  # the service's own settings, environment included
     analyzer.warm_up()
     times = []
+    track = None
     for index, data in enumerate(frames):
         started = time.perf_counter()
-        analyzer.analyze_bytes(data, index / 5, frame_index=index)
+        track = analyzer.analyze_bytes(data, index / 5, frame_index=index, track=track).track
         times.append((time.perf_counter() - started) * 1000)
     analyzer.close()
     return float(np.median(times))

@@ -125,8 +125,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             info = video_info(path)
             total = int(info.duration_s * args.fps) + 1
             frames = _progress(sample_frames(path, args.fps), total=total, desc=path.name)
+        track = None
         for index, (timestamp, frame) in enumerate(frames):
-            signals = analyzer.analyze(frame, timestamp, frame_index=index)  # type: ignore[arg-type]
+            signals = analyzer.analyze(frame, timestamp, frame_index=index, track=track)  # type: ignore[arg-type]
+            track = signals.track
             if args.format == "json":
                 print(json.dumps({"file": str(path), **signals.model_dump(mode="json")}))
             else:

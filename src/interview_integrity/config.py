@@ -106,6 +106,22 @@ class VisionSettings(BaseModel):
         "about 65 ms instead of 90, make bench); the price is a phone must stay in view about half a second "
         "longer at 5 fps, a second longer at 2 fps, before its vote passes.",
     )
+    follow_faces: bool = Field(
+        True,
+        description="On the frames of a stream between two object frames, follow the last frame's faces with the "
+        "landmark model instead of searching with both face detectors (the short-range one still looks for new "
+        "close faces): such a frame costs about half as much. False searches every frame.",
+    )
+    follow_max_gap_s: float = Field(
+        1.0, ge=0, description="Faces are followed only from a frame at most this many seconds older."
+    )
+    follow_max_scene_change: float = Field(
+        10.0,
+        ge=0,
+        description="Faces are followed only when the frame's 16x12 grey thumbnail differs from the last one by at "
+        "most this many grey levels on average: consecutive frames of the dev videos at 5 fps differ by 10 or "
+        "less, different videos by 13 or more.",
+    )
     detectors: list[Literal["ssdlite", "yolo"]] = Field(
         default_factory=_both_detectors,
         description="Object detectors, fused per class. SSDLite is faster and better at phones; YOLOv4-tiny "

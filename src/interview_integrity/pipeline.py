@@ -27,7 +27,7 @@ from interview_integrity.sessions.base import Evidence, Review, SessionNotFoundE
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError, decode_image
-from interview_integrity.vision.signals import FrameSignals
+from interview_integrity.vision.signals import FaceTrack, FrameSignals
 from interview_integrity.vision.snapshot import evidence_jpeg
 
 MAX_EVIDENCE = 60  # snapshots a session keeps; about 20 KB each
@@ -123,10 +123,11 @@ class Pipeline:
         loop = asyncio.get_running_loop()
         self._in_flight += 1
         try:
-            # the object schedule follows the session's frame count; a frame racing another may share its turn
+            # the object schedule follows the session's frame count, and faces are followed from the session's
+            # last frame; a frame racing another may share its turn or its track
             schedule_index = record.next_frame_index + schedule_offset(session_id, self.analyzer.settings)
             signals, image = await loop.run_in_executor(
-                self._executor, self._analyze, frame, frame_time, schedule_index
+                self._executor, self._analyze, frame, frame_time, schedule_index, record.face_track
             )
         finally:
             self._in_flight -= 1
@@ -139,6 +140,8 @@ class Pipeline:
             frame_index = record.next_frame_index
             record.next_frame_index += 1
             record.last_seen_at = received
+            if record.face_track is None or signals.timestamp >= record.face_track.timestamp:
+                record.face_track = signals.track
             outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index)
             needs = [e for e in outcome.events if e.severity != "low" and e.id not in record.evidence]
             return frame_index, outcome.events, outcome.risk.model_dump(), needs if record.evidence_enabled else []
@@ -158,11 +161,13 @@ class Pipeline:
                 self.metrics.events.labels(event.type).inc()
         return frame_result(session_id, frame_index, signals, events, risk, elapsed * 1000)
 
-    def _analyze(self, frame: bytes | str, timestamp: float, schedule_index: int) -> tuple[FrameSignals, Array]:
+    def _analyze(
+        self, frame: bytes | str, timestamp: float, schedule_index: int, track: FaceTrack | None
+    ) -> tuple[FrameSignals, Array]:
         settings = self.analyzer.settings
         try:
             image = decode_image(frame, max_bytes=settings.max_image_bytes, max_side=settings.max_image_side)
-            return self.analyzer.analyze(image, timestamp, frame_index=schedule_index), image
+            return self.analyzer.analyze(image, timestamp, frame_index=schedule_index, track=track), image
         except ImageTooLargeError as error:
             raise PayloadTooLarge(str(error), code=error.code) from None
         except ImageDecodeError as error:

@@ -30,8 +30,10 @@ def replay_frames(
 ) -> Replay:
     engine = SessionAnalyzer(policy)
     result = Replay(state=SessionState())
+    track = None
     for index, (timestamp, frame) in enumerate(frames):
-        signals = vision.analyze(frame, timestamp, frame_index=index)
+        signals = vision.analyze(frame, timestamp, frame_index=index, track=track)
+        track = signals.track
         outcome = engine.process(result.state, signals, index)
         needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
         if evidence and needs:

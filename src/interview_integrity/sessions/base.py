@@ -17,6 +17,7 @@ from interview_integrity.analysis.engine import SessionState
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.errors import ServiceError
+from interview_integrity.vision.signals import FaceTrack
 
 T = TypeVar("T")
 
@@ -75,6 +76,7 @@ class SessionRecord(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     next_frame_index: int = 0
     state: SessionState = Field(default_factory=SessionState)
+    face_track: FaceTrack | None = Field(default=None, description="The last frame's faces, for the next to follow.")
     report: dict[str, Any] | None = None
     evidence_enabled: bool = False
     evidence: dict[str, Evidence] = Field(default_factory=dict, description="Event id -> its snapshot.")

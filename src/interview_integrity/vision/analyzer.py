@@ -26,9 +26,10 @@ from interview_integrity.vision.model_files import ModelFileError, verified
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
-from interview_integrity.vision.signals import Box, Faces, FrameSignals, Gaze
+from interview_integrity.vision.signals import Box, Faces, FaceTrack, FrameSignals, Gaze, TrackedFace
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
+from interview_integrity.vision.tracking import can_follow, thumbnail
 from interview_integrity.vision.yolo.detector import YoloInt8Detector
 from interview_integrity.vision.yolo.prepare import INPUT_SIZE as YOLO_INT8_SIZE
 from interview_integrity.vision.yolo.prepare import model_path as yolo_int8_path
@@ -92,6 +93,10 @@ def _scaled(box: Box, factor: float) -> Box:
     return Box(x=box.x * factor, y=box.y * factor, width=box.width * factor, height=box.height * factor)
 
 
+def _scaled_track(face: TrackedFace, factor: float) -> TrackedFace:
+    return face.model_copy(update={"box": _scaled(face.box, factor)})
+
+
 class FrameAnalyzer:
     def __init__(self, settings: VisionSettings | None = None, workers: int = 1) -> None:
         self.settings = settings or VisionSettings()
@@ -124,9 +129,11 @@ class FrameAnalyzer:
         finally:
             self._pool.put(models)
 
-    def analyze_bytes(self, data: bytes | str, timestamp: float, frame_index: int = 0) -> FrameSignals:
+    def analyze_bytes(
+        self, data: bytes | str, timestamp: float, frame_index: int = 0, track: FaceTrack | None = None
+    ) -> FrameSignals:
         image = decode_image(data, max_bytes=self.settings.max_image_bytes, max_side=self.settings.max_image_side)
-        return self.analyze(image, timestamp, frame_index=frame_index)
+        return self.analyze(image, timestamp, frame_index=frame_index, track=track)
 
     def should_detect_objects(self, frame_index: int) -> bool:
         return frame_index % self.settings.object_every_n_frames == 0
@@ -148,8 +155,11 @@ class FrameAnalyzer:
         cx, cy = box.center
         return landmarker.mesh(rgb, cx, cy, max(box.width, box.height), primary.roll)
 
-    def analyze(self, image: Array, timestamp: float, *, frame_index: int = 0) -> FrameSignals:
-        """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth)."""
+    def analyze(
+        self, image: Array, timestamp: float, *, frame_index: int = 0, track: FaceTrack | None = None
+    ) -> FrameSignals:
+        """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth); on the
+        other frames of a stream, the faces of `track` (the last frame's `signals.track`) are followed."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
         height, width = image.shape[:2]
@@ -160,11 +170,18 @@ class FrameAnalyzer:
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         detect_objects = self.should_detect_objects(frame_index)
+        small = thumbnail(gray)
+        dark = cv2.mean(gray)[0] < self.settings.dark_brightness
+        # object frames search for faces too: every Nth frame of a stream sees the whole frame anew
+        followable = not (detect_objects or dark) and can_follow(track, timestamp, width, height, small, self.settings)
+        to_follow = [_scaled_track(f, 1 / factor) for f in track.faces] if followable and track is not None else []
 
         with self._models() as models:
             tick = time.perf_counter()
-            dark = cv2.mean(gray)[0] < self.settings.dark_brightness
-            detected = models.faces.detect(_brighten(rgb) if dark else rgb)
+            detected = models.faces.follow(rgb, to_follow) if to_follow else None
+            followed = detected is not None
+            if detected is None:
+                detected = models.faces.detect(_brighten(rgb) if dark else rgb)
             faces = [found.face for found in detected]
             timings["faces"] = (time.perf_counter() - tick) * 1000
             primary = detected[0] if detected else None
@@ -196,15 +213,17 @@ class FrameAnalyzer:
             for obj in objects:
                 obj.box = _scaled(obj.box, factor)
         timings["total"] = (time.perf_counter() - started) * 1000
+        tracked = [TrackedFace(box=f.face.box, roll=f.roll, confidence=f.face.confidence) for f in detected]
         return FrameSignals(
             timestamp=timestamp,
             width=width,
             height=height,
-            faces=Faces(count=len(faces), boxes=faces, primary_index=0 if faces else None),
+            faces=Faces(count=len(faces), boxes=faces, primary_index=0 if faces else None, followed=followed),
             head_pose=pose,
             gaze=gaze,
             objects=objects,
             objects_analyzed=detect_objects,
             quality=quality,
             timings_ms={k: round(v, 2) for k, v in timings.items()},
+            track=FaceTrack(timestamp=timestamp, width=width, height=height, faces=tracked, thumbnail=small),
         )

@@ -48,6 +48,11 @@ class Faces(BaseModel):
     count: int
     boxes: list[Face]
     primary_index: int | None = Field(default=None, description="Index of the largest face.")
+    followed: bool = Field(
+        default=False,
+        description="True when the last frame's faces were followed (the landmark model at their last place, the "
+        "short-range detector for new close faces) rather than searched for with both detectors.",
+    )
 
 
 class HeadPose(BaseModel):
@@ -105,6 +110,23 @@ class Quality(BaseModel):
     issues: list[str] = Field(default_factory=list, description="Why the frame or face is not trusted.")
 
 
+class TrackedFace(BaseModel):
+    box: Box  # in the frame's own pixels
+    roll: float  # radians: the landmark crop is aligned with it
+    confidence: float  # the detector's score when the face was last detected
+
+
+class FaceTrack(BaseModel):
+    """What the next frame of a stream needs to follow this one's faces (vision/tracking.py). Kept with the
+    session."""
+
+    timestamp: float
+    width: int
+    height: int
+    faces: list[TrackedFace]
+    thumbnail: list[int] = Field(description="16x12 grey thumbnail, row by row: tells a cut from motion.")
+
+
 class FrameSignals(BaseModel):
     """Everything one frame says, with confidences. Analysis and scoring consume only this."""
 
@@ -120,3 +142,4 @@ class FrameSignals(BaseModel):
     )
     quality: Quality
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    track: FaceTrack | None = Field(default=None, exclude=True, description="For the stream's next frame.")
