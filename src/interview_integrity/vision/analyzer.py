@@ -29,7 +29,7 @@ from interview_integrity.vision.quality import frame_quality
 from interview_integrity.vision.signals import Box, Faces, FaceTrack, FrameSignals, Gaze, TrackedFace
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
-from interview_integrity.vision.tracking import can_follow, thumbnail
+from interview_integrity.vision.tracking import faces_to_follow, thumbnail
 from interview_integrity.vision.yolo.detector import YoloInt8Detector
 from interview_integrity.vision.yolo.prepare import INPUT_SIZE as YOLO_INT8_SIZE
 from interview_integrity.vision.yolo.prepare import model_path as yolo_int8_path
@@ -172,9 +172,9 @@ class FrameAnalyzer:
         detect_objects = self.should_detect_objects(frame_index)
         small = thumbnail(gray)
         dark = cv2.mean(gray)[0] < self.settings.dark_brightness
-        # object frames search for faces too: every Nth frame of a stream sees the whole frame anew
-        followable = not (detect_objects or dark) and can_follow(track, timestamp, width, height, small, self.settings)
-        to_follow = [_scaled_track(f, 1 / factor) for f in track.faces] if followable and track is not None else []
+        # a dark frame is searched, on a brightened copy
+        kept = faces_to_follow(track, timestamp, (width, height), small, self.settings, object_frame=detect_objects)
+        to_follow = [] if dark else [_scaled_track(face, 1 / factor) for face in kept]
 
         with self._models() as models:
             tick = time.perf_counter()
@@ -214,6 +214,7 @@ class FrameAnalyzer:
                 obj.box = _scaled(obj.box, factor)
         timings["total"] = (time.perf_counter() - started) * 1000
         tracked = [TrackedFace(box=f.face.box, roll=f.roll, confidence=f.face.confidence) for f in detected]
+        searched_at = track.searched_at if followed and track is not None else timestamp
         return FrameSignals(
             timestamp=timestamp,
             width=width,
@@ -225,5 +226,12 @@ class FrameAnalyzer:
             objects_analyzed=detect_objects,
             quality=quality,
             timings_ms={k: round(v, 2) for k, v in timings.items()},
-            track=FaceTrack(timestamp=timestamp, width=width, height=height, faces=tracked, thumbnail=small),
+            track=FaceTrack(
+                timestamp=timestamp,
+                searched_at=searched_at,
+                width=width,
+                height=height,
+                faces=tracked,
+                thumbnail=small,
+            ),
         )

@@ -121,6 +121,7 @@ class FaceTrack(BaseModel):
     session."""
 
     timestamp: float
+    searched_at: float  # the time of the stream's last frame searched with both detectors
     width: int
     height: int
     faces: list[TrackedFace]

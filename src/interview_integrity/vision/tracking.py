@@ -1,18 +1,18 @@
 """Following faces from one frame of a stream to the next, as MediaPipe's own face mesh does.
 
 Searching a frame for faces takes both detectors (about 5 ms of a 12 ms frame); following a face already
-found takes one run of the landmark model at its last place, a run the mesh needs anyway. So on the frames
-between two detection frames of a stream, the faces of the last frame are followed, and the short-range
-detector (1 ms) still looks for a new face close to the camera. Far new faces wait for the next detection
-frame, at most `object_every_n_frames - 1` frames away.
+found takes one run of the landmark model at its last place, a run the mesh needs anyway. So a stream's
+frames follow the last frame's faces, and the short-range detector (1 ms) still looks for new faces close
+to the camera. The whole frame is searched again at least every `face_search_every_s` (1 s), on a frame
+without object detection, so a far new face is counted within about a second.
 
-Following is only trusted while the stream is continuous. Anything else gives a full detection:
+Following is only trusted while the stream is continuous. Anything else gives a full search:
 - the last frame is more than `follow_max_gap_s` older, or newer (frames racing one another);
 - the frame changed size or its scene changed (a cut, an unrelated still): the mean difference of two
-  16x12 thumbnails tells a cut from motion (consecutive frames at 5 fps differ by 10 grey levels or less,
-  different videos by 13 or more);
+  16x12 thumbnails tells a cut from motion (consecutive frames of the dev videos at 5 fps differ by 10
+  grey levels or less, different videos by 13 or more);
 - a face followed is not there any more (the landmark model no longer sees a face at its last place):
-  whether it left or moved fast, the detectors decide;
+  whether it left or moved fast, the detectors decide (`FaceDetector.follow` returns None);
 - the last frame had no face: a face that comes back may be anywhere and far.
 """
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
-from interview_integrity.vision.signals import FaceTrack
+from interview_integrity.vision.signals import FaceTrack, TrackedFace
 
 THUMBNAIL_SIZE = (16, 12)
 
@@ -38,12 +38,31 @@ def scene_change(a: list[int], b: list[int]) -> float:
     return float(np.abs(np.asarray(a, np.float32) - np.asarray(b, np.float32)).mean())
 
 
-def can_follow(
-    track: FaceTrack | None, timestamp: float, width: int, height: int, small: list[int], settings: VisionSettings
+def faces_to_follow(
+    track: FaceTrack | None,
+    timestamp: float,
+    size: tuple[int, int],
+    small: list[int],
+    settings: VisionSettings,
+    *,
+    object_frame: bool,
+) -> list[TrackedFace]:
+    """The faces this frame of a stream follows; none when it must search the whole frame. A search that
+    falls due on an object frame waits for the next frame: the costliest frames would otherwise cost more."""
+    if track is None or not _continuous(track, timestamp, size, small, settings):
+        return []
+    due = timestamp - track.searched_at >= settings.face_search_every_s
+    if due and not (object_frame and settings.object_every_n_frames > 1):
+        return []
+    return track.faces
+
+
+def _continuous(
+    track: FaceTrack, timestamp: float, size: tuple[int, int], small: list[int], settings: VisionSettings
 ) -> bool:
-    if track is None or not track.faces or not settings.follow_faces:
+    if not track.faces or not settings.follow_faces:
         return False
-    if (track.width, track.height) != (width, height):
+    if (track.width, track.height) != size:
         return False
     if not 0 <= timestamp - track.timestamp <= settings.follow_max_gap_s:
         return False
