@@ -212,6 +212,7 @@ class Pipeline:
             engine = SessionAnalyzer(record.policy)
             engine.finish(record.state)
             record.status, record.ended_at = "ended", time.time()
+            record.face_track = None  # only the next frame needed it
             record.report = build_report(record, engine)
             return record.report
 
