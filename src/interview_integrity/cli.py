@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
@@ -32,16 +32,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings()
     host, port = args.host or settings.host, args.port or settings.port
     workers = args.workers or settings.uvicorn_workers
+    # Frames are JPEG, which deflate cannot shrink: compressing WebSocket messages would only cost CPU.
+    options: dict[str, Any] = {"host": host, "port": port, "access_log": False, "ws_per_message_deflate": False}
     if workers > 1:
         if settings.session_store == "memory":
             print("error: several workers need shared sessions: set SESSION_STORE=redis", file=sys.stderr)
             return 2
         # each worker process builds its own app (and models) through the factory
-        uvicorn.run(
-            "interview_integrity.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False
-        )
+        uvicorn.run("interview_integrity.app:create_app", factory=True, workers=workers, **options)
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, access_log=False)
+        uvicorn.run(create_app(settings), **options)
     return 0
 
 

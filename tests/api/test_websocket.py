@@ -93,3 +93,11 @@ def test_bad_messages_get_an_error_and_the_stream_goes_on(service: ServiceProces
             assert receive(socket, "error")["code"] == code, message
         socket.send(jpeg("face1_grace_hopper.jpg"))
         assert receive(socket, "result")["frame_index"] == 0  # nothing bad was counted as a frame
+
+
+def test_messages_are_not_compressed(service: ServiceProcess) -> None:
+    # the client offers permessage-deflate; JPEG frames cannot shrink, so the service declines it
+    with connect(service.url.replace("http", "ws") + "/ws/stream") as socket:
+        assert socket.response is not None
+        assert "Sec-WebSocket-Extensions" not in socket.response.headers
+        assert "permessage-deflate" in socket.request.headers["Sec-WebSocket-Extensions"]  # type: ignore[union-attr]
