@@ -97,6 +97,12 @@ def test_following_needs_a_continuous_stream(analyzer: FrameAnalyzer) -> None:
     # too long after, or before (a frame that lost a race): searched
     assert not analyzer.analyze(image, 11.5, frame_index=1, track=track).faces.followed
     assert not analyzer.analyze(image, 9.8, frame_index=1, track=track).faces.followed
+    # another frame size, or more faces than following saves work on: searched
+    smaller = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2))
+    assert not analyzer.analyze(smaller, 10.2, frame_index=1, track=track).faces.followed
+    crowd, crowd_image = _track_of(analyzer, "faces3_office_books.jpg", 10.0)
+    assert len(crowd.faces) == 3
+    assert not analyzer.analyze(crowd_image, 10.2, frame_index=1, track=crowd).faces.followed
     # a cut to another picture of the same size: searched, and its faces counted right
     other = cv2.resize(load("faces2_portraits.jpg"), (image.shape[1], image.shape[0]))
     result = analyzer.analyze(other, 10.2, frame_index=1, track=track)
