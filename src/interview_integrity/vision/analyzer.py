@@ -158,8 +158,8 @@ class FrameAnalyzer:
     def analyze(
         self, image: Array, timestamp: float, *, frame_index: int = 0, track: FaceTrack | None = None
     ) -> FrameSignals:
-        """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth); on the
-        other frames of a stream, the faces of `track` (the last frame's `signals.track`) are followed."""
+        """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth); `track`,
+        the stream's last `signals.track`, lets this frame follow its faces (vision/tracking.py)."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
         height, width = image.shape[:2]

@@ -5,8 +5,8 @@ The full-range model finds small and far faces; the short-range one finds large,
 counted only when the face-landmark model also sees a face: face-like objects (a ball, a handset) are
 what a detector alone gets wrong on an empty desk.
 
-Between the detection frames of a stream, `follow` finds the last frame's faces again with the landmark
-model alone, at their last place (vision/tracking.py says when that is trusted).
+In a stream, `follow` finds the last frame's faces again with the landmark model at their last place, and
+the short-range detector looks for new close faces (vision/tracking.py says when that is trusted).
 """
 
 from __future__ import annotations
