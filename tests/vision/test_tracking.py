@@ -164,3 +164,18 @@ def test_following_reads_gaze_as_searching_does_in_every_skin_group(analyzer: Fr
     assert set(agree) == {"light", "medium", "dark"}
     for group, same in agree.items():
         assert sum(same) >= len(same) - 1, group
+
+
+def test_a_dark_frame_is_searched_on_a_brightened_copy_never_followed(analyzer: FrameAnalyzer) -> None:
+    image = load("lowlight_desk_at_camera.jpg")  # mean luma 7: its face is found on a brightened copy
+    still = analyzer.analyze(image, 0.0)
+    assert still.quality.brightness < analyzer.settings.dark_brightness
+    assert still.track is not None and len(still.track.faces) == 1
+    assert not analyzer.analyze(image, 0.2, frame_index=1, track=still.track).faces.followed
+
+
+def test_a_frame_after_one_without_a_face_is_searched(analyzer: FrameAnalyzer) -> None:
+    track, image = _track_of(analyzer, "face1_grace_hopper.jpg", 10.0)
+    empty = track.model_copy(update={"faces": []})
+    result = analyzer.analyze(image, 10.2, frame_index=1, track=empty)
+    assert not result.faces.followed and result.faces.count == 1
