@@ -47,7 +47,7 @@ def test_a_webcam_stream_follows_the_face_and_searches_every_second(
     assert len(followed) >= 0.45 * len(rows)
     assert all(row[2] == row[3] == 1 for row in followed)
     same_gaze = sum(row[4] == row[5] for row in followed)
-    assert same_gaze >= 0.9 * len(followed)
+    assert same_gaze >= 0.85 * len(followed)
 
 
 def test_far_faces_are_followed_where_the_short_range_detector_misses_them(analyzer: FrameAnalyzer) -> None:
