@@ -144,7 +144,7 @@ def _largest_first(faces: list[DetectedFace]) -> list[DetectedFace]:
 
 def landmark_box(run: LandmarkRun) -> tuple[Box, float]:
     """A followed face's box, drawn as the detectors draw theirs, and its roll (radians), from its landmarks."""
-    points = run.crop.to_frame(run.points[:, :2])
+    points = run.frame_xy
     (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
     width, height = (x1 - x0) * _BOX_OVER_MESH[0], (y1 - y0) * _BOX_OVER_MESH[1]
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 + (y1 - y0) * _BOX_DROP

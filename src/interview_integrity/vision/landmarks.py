@@ -15,6 +15,7 @@ eye's corners. The mesh's corners still place the eye crop and give the eye's si
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
@@ -75,6 +76,11 @@ class LandmarkRun:
     points: Array  # (468, 3)
     presence: float
 
+    @cached_property
+    def frame_xy(self) -> Array:
+        """The points' x and y in frame px: a followed face's box and the mesh both need them."""
+        return self.crop.to_frame(self.points[:, :2])
+
 
 class _Model:
     def __init__(self, relative_path: str) -> None:
@@ -110,7 +116,7 @@ class FaceLandmarker:
     def mesh_from(self, rgb: Array, run: LandmarkRun) -> FaceMesh:
         """The mesh from a run already made (the one that confirmed the face), with both eyes' iris."""
         points = np.empty_like(run.points)
-        points[:, :2] = run.crop.to_frame(run.points[:, :2])
+        points[:, :2] = run.frame_xy
         points[:, 2] = run.points[:, 2] * (run.side / MESH_INPUT)
         return FaceMesh(
             points=points,

@@ -33,8 +33,8 @@ MAX_FOLLOWED_FACES = 2
 
 
 def thumbnail(gray: Array) -> list[int]:
-    small = cv2.resize(gray, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
-    return [int(v) for v in small.ravel()]
+    small: list[int] = cv2.resize(gray, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA).ravel().tolist()
+    return small
 
 
 def scene_change(a: list[int], b: list[int]) -> float:
