@@ -24,8 +24,9 @@ import numpy as np
 import psutil
 import websockets
 
+from interview_integrity.bench_vision import percentile
 from interview_integrity.config import Settings
-from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
 from interview_integrity.vision.video import sample_frames
 
 VIDEOS = ("vid_webcam_normal.mp4", "vid_webcam_window_backlight.avi", "vid_gaze_center.mp4")
@@ -57,10 +58,10 @@ def raw_analysis_ms(frames: list[bytes]) -> float:
     analyzer = FrameAnalyzer(Settings().vision)  # the service's own settings, environment included
     analyzer.warm_up()
     times = []
-    track = None
+    stream = FrameStream(analyzer)
     for index, data in enumerate(frames):
         started = time.perf_counter()
-        track = analyzer.analyze_bytes(data, index / 5, frame_index=index, track=track).track
+        stream.analyze(analyzer.decode(data), index / 5)
         times.append((time.perf_counter() - started) * 1000)
     analyzer.close()
     return float(np.median(times))
@@ -185,7 +186,7 @@ def _report(
     raw = raw_analysis_ms(frames)
     lat = tally.latencies_ms
     sent = len(lat) + tally.skipped + tally.busy
-    p50, p95, p99 = (_percentile(lat, q) for q in (50, 95, 99))
+    p50, p95, p99 = (percentile(lat, q) for q in (50, 95, 99))
     return [
         f"load: {sessions} sessions x {fps:g} fps for {seconds:g} s (half WebSocket, half REST), 640x480 JPEG, "
         f"{os.cpu_count()} cores",
@@ -193,18 +194,14 @@ def _report(
         f"errors {tally.errors}",
         f"achieved {len(lat) / seconds:.1f} analysed frames/s of {sessions * fps:g} offered",
         f"end-to-end latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}",
-        f"of which in the server (results' processing_ms): p50 {_percentile(tally.server_ms, 50):.1f}  "
-        f"p95 {_percentile(tally.server_ms, 95):.1f}",
+        f"of which in the server (results' processing_ms): p50 {percentile(tally.server_ms, 50):.1f}  "
+        f"p95 {percentile(tally.server_ms, 95):.1f}",
         f"raw analysis of one frame (same frames, one thread, this run): p50 {raw:.1f} ms; "
         f"end-to-end p50 / raw = {p50 / raw:.2f}",
         f"server CPU {server[0] * 100:.0f}% of one core; peak RSS {server[1]:.0f} MB"
         if server
         else "server CPU and RSS: not measured (an external server, --url)",
     ]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
 
 
 def _peak_rss_mb(pid: int) -> float:

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from interview_integrity.config import Settings
-from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.video import sample_frames
 
@@ -50,7 +50,7 @@ def run(data_dir: Path, rounds: int = 2) -> list[str]:
     followed: list[float] = []  # frames without objects whose faces are followed from the last frame
     stream: list[float] = []
     decode_ms: list[float] = []
-    track = None
+    stream_frames = FrameStream(analyzer)
     for round_ in range(rounds):
         for index, frame in enumerate(frames):
             encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
@@ -64,9 +64,7 @@ def run(data_dir: Path, rounds: int = 2) -> list[str]:
                 searched.append(analyzer.analyze(image, 0.0, frame_index=1).timings_ms["total"])
             # the default schedule over a 5 fps stream: objects every Nth frame, YOLO on every Mth object
             # frame, faces followed and searched every second
-            position = round_ * len(frames) + index
-            signals = analyzer.analyze(image, position / STREAM_FPS, frame_index=position, track=track)
-            track = signals.track
+            signals = stream_frames.analyze(image, (round_ * len(frames) + index) / STREAM_FPS)
             stream.append(signals.timings_ms["total"])
             if signals.faces.followed and not signals.objects_analyzed:
                 followed.append(signals.timings_ms["total"])

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from tqdm import tqdm
 
 from interview_integrity.config import Settings
-from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
 from interview_integrity.vision.signals import FrameSignals
 
 T = TypeVar("T")
@@ -125,10 +125,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             info = video_info(path)
             total = int(info.duration_s * args.fps) + 1
             frames = _progress(sample_frames(path, args.fps), total=total, desc=path.name)
-        track = None
-        for index, (timestamp, frame) in enumerate(frames):
-            signals = analyzer.analyze(frame, timestamp, frame_index=index, track=track)  # type: ignore[arg-type]
-            track = signals.track
+        stream = FrameStream(analyzer)
+        for timestamp, frame in frames:
+            signals = stream.analyze(frame, timestamp)  # type: ignore[arg-type]
             if args.format == "json":
                 print(json.dumps({"file": str(path), **signals.model_dump(mode="json")}))
             else:

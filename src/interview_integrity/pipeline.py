@@ -26,7 +26,7 @@ from interview_integrity.scoring import current_risk
 from interview_integrity.sessions.base import Evidence, Review, SessionNotFoundError, SessionRecord, SessionStore
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
-from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError, decode_image
+from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError
 from interview_integrity.vision.signals import FaceTrack, FrameSignals
 from interview_integrity.vision.snapshot import evidence_jpeg
 
@@ -164,9 +164,8 @@ class Pipeline:
     def _analyze(
         self, frame: bytes | str, timestamp: float, schedule_index: int, track: FaceTrack | None
     ) -> tuple[FrameSignals, Array]:
-        settings = self.analyzer.settings
         try:
-            image = decode_image(frame, max_bytes=settings.max_image_bytes, max_side=settings.max_image_side)
+            image = self.analyzer.decode(frame)
             return self.analyzer.analyze(image, timestamp, frame_index=schedule_index, track=track), image
         except ImageTooLargeError as error:
             raise PayloadTooLarge(str(error), code=error.code) from None

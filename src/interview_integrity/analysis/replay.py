@@ -12,7 +12,7 @@ from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.pipeline import build_report
 from interview_integrity.sessions.base import Evidence, SessionRecord
-from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.snapshot import evidence_jpeg
 from interview_integrity.vision.video import sample_frames
@@ -30,10 +30,9 @@ def replay_frames(
 ) -> Replay:
     engine = SessionAnalyzer(policy)
     result = Replay(state=SessionState())
-    track = None
+    stream = FrameStream(vision)
     for index, (timestamp, frame) in enumerate(frames):
-        signals = vision.analyze(frame, timestamp, frame_index=index, track=track)
-        track = signals.track
+        signals = stream.analyze(frame, timestamp)
         outcome = engine.process(result.state, signals, index)
         needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
         if evidence and needs:

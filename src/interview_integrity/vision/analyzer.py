@@ -129,11 +129,11 @@ class FrameAnalyzer:
         finally:
             self._pool.put(models)
 
-    def analyze_bytes(
-        self, data: bytes | str, timestamp: float, frame_index: int = 0, track: FaceTrack | None = None
-    ) -> FrameSignals:
-        image = decode_image(data, max_bytes=self.settings.max_image_bytes, max_side=self.settings.max_image_side)
-        return self.analyze(image, timestamp, frame_index=frame_index, track=track)
+    def analyze_bytes(self, data: bytes | str, timestamp: float, frame_index: int = 0) -> FrameSignals:
+        return self.analyze(self.decode(data), timestamp, frame_index=frame_index)
+
+    def decode(self, data: bytes | str) -> Array:
+        return decode_image(data, max_bytes=self.settings.max_image_bytes, max_side=self.settings.max_image_side)
 
     def should_detect_objects(self, frame_index: int) -> bool:
         return frame_index % self.settings.object_every_n_frames == 0
@@ -235,3 +235,19 @@ class FrameAnalyzer:
                 thumbnail=small,
             ),
         )
+
+
+class FrameStream:
+    """The frames of one stream, in order, outside a session (replays, the CLI, benchmarks): numbers them
+    for the object schedule and hands each the last one's face track."""
+
+    def __init__(self, analyzer: FrameAnalyzer, first_index: int = 0) -> None:
+        self._analyzer = analyzer
+        self._index = first_index
+        self._track: FaceTrack | None = None
+
+    def analyze(self, image: Array, timestamp: float) -> FrameSignals:
+        signals = self._analyzer.analyze(image, timestamp, frame_index=self._index, track=self._track)
+        self._index += 1
+        self._track = signals.track
+        return signals
