@@ -55,7 +55,8 @@ def load_jpegs(data_dir: Path, count: int = 60) -> list[bytes]:
 
 def raw_analysis_ms(frames: list[bytes]) -> float:
     cv2.setNumThreads(1)
-    analyzer = FrameAnalyzer(Settings().vision)  # the service's own settings, environment included
+    # the service's own settings, environment included, on one thread
+    analyzer = FrameAnalyzer(Settings().vision.model_copy(update={"parallel_objects": False}))
     analyzer.warm_up()
     times = []
     stream = FrameStream(analyzer)

@@ -106,6 +106,13 @@ class VisionSettings(BaseModel):
         "about 65 ms instead of 90, make bench); the price is a phone must stay in view about half a second "
         "longer at 5 fps, a second longer at 2 fps, before its vote passes.",
     )
+    parallel_objects: bool = Field(
+        True,
+        description="A frame's costliest object detector runs on a thread of its own beside the face models, so "
+        "with a core free a frame with objects is answered in about the time of its slower half; the CPU it "
+        "costs is the same (10 sessions x 5 fps on 2 cores, 4 interleaved make bench pairs: p95 45-60 ms against "
+        "51-69 without). False runs everything on the calling thread (bench-vision's one-core figures).",
+    )
     follow_faces: bool = Field(
         True,
         description="Follow the last frame's faces with the landmark model (the short-range detector still looks for "

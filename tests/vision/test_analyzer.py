@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
+
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.analyzer import FrameAnalyzer
-from interview_integrity.vision.signals import FrameSignals
+from interview_integrity.vision.signals import DetectedObject, FrameSignals
 from tests.conftest import DATA, load
 
 NAMES = ["faces2_portraits.jpg", "face1_grace_hopper.jpg", "noface_empty_desk_laptop.jpg", "phone_rf_texting_down.jpg"]
@@ -39,6 +43,38 @@ def test_threads_share_one_analyzer_and_agree_with_a_single_thread() -> None:
         assert got == expected
     finally:
         analyzer.close()
+
+
+def test_the_costliest_detector_runs_beside_the_faces_with_the_same_results(analyzer: FrameAnalyzer) -> None:
+    """Object frames with both detectors (0) and with SSDLite alone (3) agree with one thread exactly."""
+    assert analyzer.settings.parallel_objects
+    one_thread = FrameAnalyzer(VisionSettings(parallel_objects=False))
+    threads: dict[str, set[str]] = {}
+    for detector in analyzer._all[0].objects:
+        detect = detector.detect
+
+        def recorded(
+            bgr: np.ndarray, detect: Callable[[np.ndarray], list[DetectedObject]] = detect, name: str = detector.name
+        ) -> list[DetectedObject]:
+            threads.setdefault(name, set()).add(threading.current_thread().name)
+            return detect(bgr)
+
+        detector.detect = recorded  # type: ignore[method-assign]
+    try:
+        for name in NAMES:
+            for frame_index in (0, 3):
+                image = load(name)
+                got = analyzer.analyze(image, 0.0, frame_index=frame_index)
+                expected = one_thread.analyze(image, 0.0, frame_index=frame_index)
+                assert got.model_dump(exclude={"timings_ms"}) == expected.model_dump(exclude={"timings_ms"})
+                assert set(got.timings_ms) == set(expected.timings_ms)
+        # YOLO always beside; SSDLite beside when it runs alone, after the face models when YOLO runs too
+        assert {thread.split("_")[0] for thread in threads["yolo"]} == {"objects"}
+        assert {thread.split("_")[0] for thread in threads["ssdlite"]} == {"objects", threading.current_thread().name}
+    finally:
+        for detector in analyzer._all[0].objects:
+            del detector.detect  # type: ignore[attr-defined]
+        one_thread.close()
 
 
 def test_a_missing_8_bit_file_falls_back_to_the_float_models(tmp_path: Path) -> None:

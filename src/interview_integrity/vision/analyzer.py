@@ -11,6 +11,7 @@ import logging
 import queue
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import cv2
@@ -26,7 +27,7 @@ from interview_integrity.vision.model_files import ModelFileError, verified
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
-from interview_integrity.vision.signals import Box, Faces, FaceTrack, FrameSignals, Gaze, TrackedFace
+from interview_integrity.vision.signals import Box, DetectedObject, Faces, FaceTrack, FrameSignals, Gaze, TrackedFace
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
 from interview_integrity.vision.tracking import faces_to_follow, thumbnail
@@ -105,12 +106,18 @@ class FrameAnalyzer:
         self._all = [_ModelSet(self.settings) for _ in range(max(1, workers))]
         for models in self._all:
             self._pool.put(models)
+        # one helper thread per model set: a frame's object detectors run beside its face models
+        self._beside: ThreadPoolExecutor | None = None
+        if self.settings.parallel_objects:
+            self._beside = ThreadPoolExecutor(len(self._all), thread_name_prefix="objects")
 
     @property
     def detector_names(self) -> list[str]:
         return [d.name for d in self._all[0].objects]
 
     def close(self) -> None:
+        if self._beside is not None:
+            self._beside.shutdown()
         for models in self._all:
             models.close()
 
@@ -147,6 +154,14 @@ class FrameAnalyzer:
             return detectors
         return [d for d in detectors if d.name != "yolo"]
 
+    def _split(self, scheduled: list[ObjectDetector]) -> tuple[list[ObjectDetector], list[ObjectDetector]]:
+        """(run here after the face models, run beside them): the costliest detector goes beside, so the
+        two halves of a frame take about as long as each other."""
+        if self._beside is None or not scheduled:
+            return scheduled, []
+        costliest = max(scheduled, key=lambda d: d.relative_cost)
+        return [d for d in scheduled if d is not costliest], [costliest]
+
     @staticmethod
     def _mesh(landmarker: FaceLandmarker, rgb: Array, primary: DetectedFace, *, confirmed_on_rgb: bool) -> FaceMesh:
         if primary.landmarks is not None and confirmed_on_rgb:
@@ -177,6 +192,9 @@ class FrameAnalyzer:
         to_follow = [] if dark else [_scaled_track(face, 1 / factor) for face in kept]
 
         with self._models() as models:
+            scheduled = self._scheduled(models.objects, frame_index) if detect_objects else []
+            here, beside = self._split(scheduled)
+            aside = self._beside.submit(_detect, beside, image) if self._beside is not None and beside else None
             tick = time.perf_counter()
             detected = models.faces.follow(rgb, to_follow) if to_follow else None
             followed = detected is not None
@@ -198,14 +216,13 @@ class FrameAnalyzer:
                 untrusted = "; ".join(quality.issues) or None
                 gaze = estimate_gaze(mesh, pose, self.settings, untrusted)
 
-            objects = []
-            if detect_objects:
-                per_detector = {}
-                for detector in self._scheduled(models.objects, frame_index):
-                    tick = time.perf_counter()
-                    per_detector[detector.name] = detector.detect(image)
-                    timings[detector.name] = (time.perf_counter() - tick) * 1000
-                objects = fuse(per_detector, self._thresholds)
+            per_detector, spent = _detect(here, image)
+            if aside is not None:
+                beside_found, beside_spent = aside.result()
+                per_detector |= beside_found
+                spent |= beside_spent
+            timings |= spent
+            objects = fuse(per_detector, self._thresholds) if detect_objects else []
 
         if factor != 1.0:
             for face in faces:
@@ -235,6 +252,19 @@ class FrameAnalyzer:
                 thumbnail=small,
             ),
         )
+
+
+_Detections = tuple[dict[str, list[DetectedObject]], dict[str, float]]
+
+
+def _detect(detectors: list[ObjectDetector], image: Array) -> _Detections:
+    """Each detector's candidates, and its time in ms."""
+    found, timings = {}, {}
+    for detector in detectors:
+        tick = time.perf_counter()
+        found[detector.name] = detector.detect(image)
+        timings[detector.name] = (time.perf_counter() - tick) * 1000
+    return found, timings
 
 
 class FrameStream:

@@ -36,6 +36,7 @@ class SsdLiteDetector:
     """Not thread-safe by design: each worker thread has its own (see FrameAnalyzer)."""
 
     name = "ssdlite"
+    relative_cost = 1.0
 
     def __init__(self, model_path: Path) -> None:
         self._session = one_thread_session(model_path)

@@ -55,6 +55,7 @@ class YoloInt8Detector:
     """Not thread-safe by design: each worker thread has its own (see FrameAnalyzer)."""
 
     name = "yolo"
+    relative_cost = 2.5
 
     def __init__(self, model_path: Path, input_size: int = 416) -> None:
         self._session = one_thread_session(model_path)
