@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
             if services.pipeline is not None:
                 await asyncio.to_thread(services.pipeline.close)
+                await asyncio.to_thread(services.pipeline.analyzer.close)
             await store.close()
 
     app = FastAPI(title="Interview Integrity Service", version=__version__, description=DESCRIPTION, lifespan=lifespan)

@@ -56,8 +56,8 @@ class Pipeline:
         self.warm = True
 
     def close(self) -> None:
+        """Stops the frame workers; the analyzer belongs to whoever made it (it may outlive the pipeline)."""
         self._executor.shutdown(wait=True, cancel_futures=True)
-        self.analyzer.close()
 
     @property
     def has_capacity(self) -> bool:
