@@ -3,14 +3,17 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.faces import DetectedFace
 from interview_integrity.vision.signals import DetectedObject, FrameSignals
 from tests.conftest import DATA, load
 
@@ -75,6 +78,35 @@ def test_the_costliest_detector_runs_beside_the_faces_with_the_same_results(anal
         for detector in analyzer._all[0].objects:
             del detector.detect  # type: ignore[attr-defined]
         one_thread.close()
+
+
+def test_a_frame_that_fails_returns_its_model_set_only_once_the_helper_is_done() -> None:
+    """The helper thread uses the borrowed set's detector: the set goes back to the pool after it finishes,
+    even when the face models raise, so no other frame can use that detector at the same time."""
+    analyzer = FrameAnalyzer(VisionSettings())
+    models = analyzer._all[0]
+    finished = threading.Event()
+    costliest = max(models.objects, key=lambda d: d.relative_cost)
+    detect = costliest.detect
+
+    def slow(bgr: np.ndarray) -> list[DetectedObject]:
+        found = detect(bgr)
+        time.sleep(0.2)
+        finished.set()
+        return found
+
+    def broken(rgb: np.ndarray) -> list[DetectedFace]:
+        raise RuntimeError("face model failed")
+
+    costliest.detect = slow  # type: ignore[method-assign]
+    models.faces.detect = broken  # type: ignore[method-assign]
+    try:
+        with pytest.raises(RuntimeError, match="face model failed"):
+            analyzer.analyze(load("phone_rf_texting_down.jpg"), 0.0)
+        assert finished.is_set()
+        assert analyzer._pool.qsize() == 1
+    finally:
+        analyzer.close()
 
 
 def test_a_missing_8_bit_file_falls_back_to_the_float_models(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import logging
 import queue
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
 import cv2
@@ -27,7 +27,17 @@ from interview_integrity.vision.model_files import ModelFileError, verified
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
-from interview_integrity.vision.signals import Box, DetectedObject, Faces, FaceTrack, FrameSignals, Gaze, TrackedFace
+from interview_integrity.vision.signals import (
+    Box,
+    DetectedObject,
+    Faces,
+    FaceTrack,
+    FrameSignals,
+    Gaze,
+    HeadPose,
+    Quality,
+    TrackedFace,
+)
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
 from interview_integrity.vision.tracking import faces_to_follow, thumbnail
@@ -162,6 +172,33 @@ class FrameAnalyzer:
         costliest = max(scheduled, key=lambda d: d.relative_cost)
         return [d for d in scheduled if d is not costliest], [costliest]
 
+    def _faces(
+        self,
+        models: _ModelSet,
+        rgb: Array,
+        gray: Array,
+        to_follow: list[TrackedFace],
+        dark: bool,
+        timings: dict[str, float],
+    ) -> tuple[list[DetectedFace], bool, Quality, HeadPose | None, Gaze]:
+        """(faces, whether they were followed, quality, the primary face's head pose and gaze)."""
+        tick = time.perf_counter()
+        detected = models.faces.follow(rgb, to_follow) if to_follow else None
+        followed = detected is not None
+        if detected is None:
+            detected = models.faces.detect(_brighten(rgb) if dark else rgb)
+        timings["faces"] = (time.perf_counter() - tick) * 1000
+        primary = detected[0] if detected else None
+        quality = frame_quality(gray, primary.face.box if primary else None, self.settings)
+        if primary is None:
+            return detected, followed, quality, None, Gaze(direction="unknown", confidence=0.0, reason="no face")
+        tick = time.perf_counter()
+        mesh = self._mesh(models.landmarker, rgb, primary, confirmed_on_rgb=not dark)
+        pose = head_pose(mesh.points, rgb.shape[1], rgb.shape[0])
+        timings["mesh"] = (time.perf_counter() - tick) * 1000
+        untrusted = "; ".join(quality.issues) or None
+        return detected, followed, quality, pose, estimate_gaze(mesh, pose, self.settings, untrusted)
+
     @staticmethod
     def _mesh(landmarker: FaceLandmarker, rgb: Array, primary: DetectedFace, *, confirmed_on_rgb: bool) -> FaceMesh:
         if primary.landmarks is not None and confirmed_on_rgb:
@@ -195,28 +232,12 @@ class FrameAnalyzer:
             scheduled = self._scheduled(models.objects, frame_index) if detect_objects else []
             here, beside = self._split(scheduled)
             aside = self._beside.submit(_detect, beside, image) if self._beside is not None and beside else None
-            tick = time.perf_counter()
-            detected = models.faces.follow(rgb, to_follow) if to_follow else None
-            followed = detected is not None
-            if detected is None:
-                detected = models.faces.detect(_brighten(rgb) if dark else rgb)
-            faces = [found.face for found in detected]
-            timings["faces"] = (time.perf_counter() - tick) * 1000
-            primary = detected[0] if detected else None
-            quality = frame_quality(gray, primary.face.box if primary else None, self.settings)
-
-            pose = None
-            if primary is None:
-                gaze = Gaze(direction="unknown", confidence=0.0, reason="no face")
-            else:
-                tick = time.perf_counter()
-                mesh = self._mesh(models.landmarker, rgb, primary, confirmed_on_rgb=not dark)
-                pose = head_pose(mesh.points, rgb.shape[1], rgb.shape[0])
-                timings["mesh"] = (time.perf_counter() - tick) * 1000
-                untrusted = "; ".join(quality.issues) or None
-                gaze = estimate_gaze(mesh, pose, self.settings, untrusted)
-
-            per_detector, spent = _detect(here, image)
+            try:
+                detected, followed, quality, pose, gaze = self._faces(models, rgb, gray, to_follow, dark, timings)
+                per_detector, spent = _detect(here, image)
+            finally:
+                if aside is not None:
+                    wait([aside])  # it uses this model set: it must be done before the set goes back to the pool
             if aside is not None:
                 beside_found, beside_spent = aside.result()
                 per_detector |= beside_found
@@ -224,6 +245,7 @@ class FrameAnalyzer:
             timings |= spent
             objects = fuse(per_detector, self._thresholds) if detect_objects else []
 
+        faces = [found.face for found in detected]
         if factor != 1.0:
             for face in faces:
                 face.box = _scaled(face.box, factor)
