@@ -149,5 +149,5 @@ def landmark_box(run: LandmarkRun) -> tuple[Box, float]:
     width, height = (x1 - x0) * _BOX_OVER_MESH[0], (y1 - y0) * _BOX_OVER_MESH[1]
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 + (y1 - y0) * _BOX_DROP
     box = Box(x=float(cx - width / 2), y=float(cy - height / 2), width=float(width), height=float(height))
-    right_eye, left_eye = points[list(IMAGE_LEFT_EYE)].mean(axis=0), points[list(IMAGE_RIGHT_EYE)].mean(axis=0)
-    return box, math.atan2(float(left_eye[1] - right_eye[1]), float(left_eye[0] - right_eye[0]))
+    image_left, image_right = points[list(IMAGE_LEFT_EYE)].mean(axis=0), points[list(IMAGE_RIGHT_EYE)].mean(axis=0)
+    return box, math.atan2(float(image_right[1] - image_left[1]), float(image_right[0] - image_left[0]))
