@@ -147,19 +147,22 @@ class VisionSettings(BaseModel):
         "always). YOLO's 416 px input sees small, far phones that SSDLite's 300 px input misses (an exam hall "
         "at 1080p); every 3rd object frame keeps that recall within the phone vote's window.",
     )
-    ssdlite_precision: Literal["int8", "fp32"] = Field(
-        "int8",
-        description="SSDLite's weights and activations: int8 runs in 8 ms instead of 18 on one core and found the "
-        "same objects on the dev set; fp32 is the converted model as is.",
+    ssdlite_precision: Literal["auto", "int8", "fp32"] = Field(
+        "auto",
+        description="SSDLite's weights and activations. int8 runs in 8 ms instead of 18 on one core of a CPU with "
+        "VNNI and found the same objects on the dev set; without VNNI (plain AVX2) onnxruntime's 8-bit sums "
+        "saturate and it finds almost nothing, no faster. auto: int8 where the CPU has VNNI, else fp32 "
+        "(vision/cpu.py).",
     )
     models_dir: Path = Field(Path(".cache/models"), description="Where `prepare-models` caches converted models.")
     yolo_input_size: int = Field(
         416, description="YOLOv4-tiny input side (multiple of 32); other sizes than 416 run the float model."
     )
-    yolo_precision: Literal["int8", "fp32"] = Field(
-        "int8",
+    yolo_precision: Literal["auto", "int8", "fp32"] = Field(
+        "auto",
         description="YOLOv4-tiny's weights and activations: int8 (onnxruntime) runs in 21 ms instead of 55 on one "
-        "core and found the same objects on the dev set; fp32 runs the Darknet files in OpenCV DNN.",
+        "core with VNNI; fp32 runs the Darknet files in OpenCV DNN (38 ms on an AVX2-only CPU, where the 8-bit "
+        "model takes 77 ms and loses phones). auto: int8 where the CPU has VNNI, else fp32.",
     )
     yolo_thresholds: ObjectThresholds = Field(default_factory=_yolo_thresholds)
     ssdlite_thresholds: ObjectThresholds = Field(default_factory=_ssdlite_thresholds)

@@ -19,6 +19,7 @@ import numpy as np
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.cpu import resolve
 from interview_integrity.vision.decode import decode_image
 from interview_integrity.vision.faces import DetectedFace, FaceDetector
 from interview_integrity.vision.gaze import estimate_gaze
@@ -65,7 +66,8 @@ def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
 
 def _ssdlite(settings: VisionSettings) -> SsdLiteDetector | None:
     """The configured precision, else the other one: a missing 8-bit file must not cost the detector."""
-    precisions = [settings.ssdlite_precision] + [p for p in ("int8", "fp32") if p != settings.ssdlite_precision]
+    chosen = resolve(settings.ssdlite_precision)
+    precisions = [chosen] + [p for p in ("int8", "fp32") if p != chosen]
     for precision in precisions:
         try:
             return SsdLiteDetector(verified(model_path(settings.models_dir, precision)))
@@ -75,7 +77,7 @@ def _ssdlite(settings: VisionSettings) -> SsdLiteDetector | None:
 
 
 def _yolo(settings: VisionSettings) -> ObjectDetector:
-    if settings.yolo_precision == "int8" and settings.yolo_input_size == YOLO_INT8_SIZE:
+    if resolve(settings.yolo_precision) == "int8" and settings.yolo_input_size == YOLO_INT8_SIZE:
         try:
             return YoloInt8Detector(verified(yolo_int8_path(settings.models_dir)), YOLO_INT8_SIZE)
         except ModelFileError as error:

@@ -11,7 +11,7 @@ from interview_integrity.vision.quantize import quantize
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import CALIBRATION, INT8_FILE, model_path
 from tests.conftest import load
-from tests.vision.detections import assert_same_clear_finds
+from tests.vision.detections import EXACT_INT8, assert_same_clear_finds
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,7 @@ def test_quantizing_again_gives_the_recorded_file(tmp_path: Path) -> None:
     assert hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[INT8_FILE]
 
 
+@EXACT_INT8
 @pytest.mark.parametrize(
     "name",
     [

@@ -23,7 +23,7 @@ from interview_integrity.vision.yolo.prepare import (
     model_path,
 )
 from tests.conftest import load
-from tests.vision.detections import assert_same_clear_finds
+from tests.vision.detections import EXACT_INT8, assert_same_clear_finds
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,7 @@ def test_quantizing_again_gives_the_recorded_file(float_onnx: Path, tmp_path: Pa
     assert hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[INT8_FILE]
 
 
+@EXACT_INT8
 @pytest.mark.parametrize(
     "name", ["phone_rf_texting_down.jpg", "phone_three_friends.jpg", "faces3_office_books.jpg", "noface_coffee.png"]
 )
