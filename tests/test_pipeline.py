@@ -1,31 +1,20 @@
 from __future__ import annotations
 
-import secrets
+import asyncio
+import random
 
 import cv2
+import pytest
 
-from interview_integrity.config import Settings, VisionSettings
+from interview_integrity.config import Settings
+from interview_integrity.errors import Conflict, Unprocessable
 from interview_integrity.metrics import Metrics
-from interview_integrity.pipeline import Pipeline, schedule_offset
+from interview_integrity.pipeline import Pipeline
 from interview_integrity.sessions.base import Expiry
 from interview_integrity.sessions.memory import MemoryStore
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.video import sample_frames
 from tests.conftest import DATA
-
-
-def test_sessions_start_the_object_cycle_at_different_frames() -> None:
-    settings = VisionSettings(object_every_n_frames=2, yolo_every_n_object_frames=3)
-    ids = [secrets.token_urlsafe(16) for _ in range(200)]
-    offsets = [schedule_offset(session_id, settings) for session_id in ids]
-    assert set(offsets) == set(range(6))  # every phase of the 6-frame cycle is used
-    assert max(offsets.count(o) for o in range(6)) < 60  # and none by most sessions
-    assert [schedule_offset(session_id, settings) for session_id in ids] == offsets  # same on every call
-
-
-def test_every_frame_schedule_has_one_phase() -> None:
-    settings = VisionSettings(object_every_n_frames=1, yolo_every_n_object_frames=1)
-    assert schedule_offset("any-session", settings) == 0
 
 
 async def test_a_session_keeps_the_face_track_while_active_and_drops_it_at_the_end(analyzer: FrameAnalyzer) -> None:
@@ -43,7 +32,54 @@ async def test_a_session_keeps_the_face_track_while_active_and_drops_it_at_the_e
         assert stored is not None and stored.face_track is not None and stored.face_track.timestamp == frames[-1][0]
         await pipeline.end_session(record.id, None)
         ended = await store.get(record.id)
-        assert ended is not None and ended.face_track is None
+        assert ended is not None and ended.face_track is None and ended.object_schedule is None
+    finally:
+        pipeline.close()
+
+
+async def test_frames_sent_all_at_once_give_what_frames_sent_one_by_one_give(analyzer: FrameAnalyzer) -> None:
+    """The frames are analysed in time order whatever order their requests arrive in."""
+    settings = Settings(workers=2, queue_per_worker=8)
+    pipeline = Pipeline(settings, analyzer, MemoryStore(Expiry(idle_ttl_s=60, retention_s=60)), Metrics())
+    frames = _webcam_jpegs(12)
+    try:
+        one_by_one = await pipeline.start_session("cand", None, {}, owner=None)
+        sequential = [await pipeline.analyze_frame(one_by_one.id, None, jpeg, t) for t, jpeg in frames]
+        together = await pipeline.start_session("cand", None, {}, owner=None)
+        shuffled = random.Random(7).sample(frames, len(frames))
+        concurrent = await asyncio.gather(*(pipeline.analyze_frame(together.id, None, jpeg, t) for t, jpeg in shuffled))
+        by_time = sorted(concurrent, key=lambda r: r["timestamp"])
+        assert [r["frame_index"] for r in by_time] == list(range(len(frames)))  # numbered in time order
+        for a, b in zip(sequential, by_time, strict=True):
+            assert (a["faces"], a["gaze"], a["objects"], a["objects_analyzed"]) == (
+                b["faces"], b["gaze"], b["objects"], b["objects_analyzed"]
+            )  # fmt: skip
+        reports = [await pipeline.end_session(s.id, None) for s in (one_by_one, together)]
+        assert reports[0]["events"] == [] or [e["type"] for e in reports[0]["events"]] == [
+            e["type"] for e in reports[1]["events"]
+        ]
+        assert reports[0]["summary"]["share_looking_at_screen"] == reports[1]["summary"]["share_looking_at_screen"]
+    finally:
+        pipeline.close()
+
+
+async def test_a_late_frame_is_refused_and_changes_nothing(analyzer: FrameAnalyzer) -> None:
+    pipeline = Pipeline(Settings(workers=1), analyzer, MemoryStore(Expiry(60, 60)), Metrics())
+    frames = _webcam_jpegs(3)
+    try:
+        record = await pipeline.start_session("cand", None, {}, owner=None)
+        for t, jpeg in frames[1:]:
+            await pipeline.analyze_frame(record.id, None, jpeg, t)
+        before = await pipeline.store.get(record.id)
+        with pytest.raises(Conflict) as late:
+            await pipeline.analyze_frame(record.id, None, frames[0][1], frames[0][0])
+        assert late.value.code == "frame_out_of_order"
+        with pytest.raises(Unprocessable) as jump:
+            await pipeline.analyze_frame(record.id, None, frames[0][1], 1e6)
+        assert jump.value.code == "timestamp_out_of_range"
+        with pytest.raises(Conflict):  # timed on arrival: about 0 s into the session, before the last frame
+            await pipeline.analyze_frame(record.id, None, frames[0][1], None)
+        assert await pipeline.store.get(record.id) == before
     finally:
         pipeline.close()
 

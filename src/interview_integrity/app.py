@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logs.guard_server_logs()  # uvicorn has configured its loggers by now
         store = await build_store(settings)  # raises when a configured Redis is unreachable
         services.limiter = _limiter(settings, store)
         loading = asyncio.create_task(_load_models(services, store))
@@ -112,5 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
             expose_headers=["Retry-After", "X-Request-ID"],
         )
-    app.add_middleware(RequestContext, max_body_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        RequestContext, max_body_bytes=settings.max_request_bytes, body_timeout_s=settings.request_body_timeout_s
+    )
     return app

@@ -32,8 +32,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings()
     host, port = args.host or settings.host, args.port or settings.port
     workers = args.workers or settings.uvicorn_workers
-    # Frames are JPEG, which deflate cannot shrink: compressing WebSocket messages would only cost CPU.
-    options: dict[str, Any] = {"host": host, "port": port, "access_log": False, "ws_per_message_deflate": False}
+    # Frames are JPEG, which deflate cannot shrink: compressing WebSocket messages would only cost CPU. The
+    # service writes its own access log (JSON, without query strings); request heads have a deadline.
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "ws_per_message_deflate": False,
+        "ws_max_size": settings.max_request_bytes,
+        "http": "interview_integrity.serving:HeadDeadlineProtocol",
+    }
     if workers > 1:
         if settings.session_store == "memory":
             print("error: several workers need shared sessions: set SESSION_STORE=redis", file=sys.stderr)
@@ -190,6 +198,26 @@ def cmd_prepare_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_phone(args: argparse.Namespace) -> int:
+    try:
+        from interview_integrity.training.phone.train import TrainConfig, train
+    except ImportError as error:
+        print(f"error: training needs the `train` extra (pip install -e '.[train]'): {error}", file=sys.stderr)
+        return 2
+    config = TrainConfig(
+        data=Path(args.data),
+        out=Path(args.out),
+        models_dir=Settings().vision.models_dir,
+        epochs=args.epochs,
+        seed=args.seed,
+        limit=args.limit,
+        max_steps=args.max_steps,
+    )
+    result = train(config, say=lambda line: print(line, file=sys.stderr))
+    print(json.dumps({"model": str(result.model), "sha256": result.sha256, **result.metrics["test"]}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interview-integrity", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -227,6 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--seconds", type=float, default=30.0)
     load.add_argument("--url", default=None, help="load a server that is already running instead of starting one")
     load.set_defaults(func=cmd_bench)
+    phone = sub.add_parser("train-phone", help="train the phone detector (PyTorch on the CPU; the `train` extra)")
+    phone.add_argument("--data", default=str(DEFAULT_DATA), help="the folder holding train/phone_using and honest/")
+    phone.add_argument("--out", default="artifacts/phone", help="where the model, its log and metrics go")
+    phone.add_argument("--epochs", type=int, default=14)
+    phone.add_argument("--seed", type=int, default=20261203)
+    phone.add_argument("--limit", type=int, default=None, help="only the first N images of each split (smoke test)")
+    phone.add_argument("--max-steps", type=int, default=None, help="at most N steps an epoch (smoke test)")
+    phone.set_defaults(func=cmd_train_phone)
     return parser
 
 

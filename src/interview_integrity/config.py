@@ -97,14 +97,25 @@ class VisionSettings(BaseModel):
         "real faces in the dev and fairness sets score 12 or more, the same faces blurred by 1/40 of their "
         "width 12 or less.",
     )
-    object_every_n_frames: int = Field(
-        3,
-        ge=1,
-        description="Object detection on every Nth frame of a stream (stills always): objects change slowly and "
-        "the vote spans several object frames (5 object frames are 3 s at 5 fps, 7.5 s at 2 fps). Every 3rd frame "
-        "rather than every 2nd cuts the service's CPU per frame by a fifth (10 sessions at 5 fps on 2 cores: p95 "
-        "about 65 ms instead of 90, make bench); the price is a phone must stay in view about half a second "
-        "longer at 5 fps, a second longer at 2 fps, before its vote passes.",
+    object_interval_s: float = Field(
+        0.6,
+        gt=0,
+        description="A stream looks for objects at least this often, in stream time, whatever its frame rate (at 5 "
+        "fps every third frame, at 2 fps every frame): objects change slowly and the vote spans several object "
+        "frames. Every frame at 5 fps would cost the service a fifth more CPU per frame (10 sessions at 5 fps on 2 "
+        "cores: p95 about 90 ms instead of 65, make bench).",
+    )
+    heavy_interval_s: float = Field(
+        1.8,
+        gt=0,
+        description="The costliest detector (YOLOv4-tiny, 3x SSDLite's cost) runs at least this often in a stream. "
+        "Its 416 px input sees small, far objects that 300 px inputs miss (a person at the back of a room).",
+    )
+    full_analysis_after_s: float = Field(
+        2.0,
+        ge=0,
+        description="A frame that comes more than this long after the stream's last one gets every detector, as a "
+        "stream's first frame and a still do: after a pause anything may be in view.",
     )
     parallel_objects: bool = Field(
         True,
@@ -139,13 +150,6 @@ class VisionSettings(BaseModel):
         default_factory=_both_detectors,
         description="Object detectors, fused per class. SSDLite is faster and better at phones; YOLOv4-tiny "
         "adds recall on some phones held low.",
-    )
-    yolo_every_n_object_frames: int = Field(
-        3,
-        ge=1,
-        description="With both detectors, YOLO (3x SSDLite's cost) runs on every Nth object frame of a stream (stills "
-        "always). YOLO's 416 px input sees small, far phones that SSDLite's 300 px input misses (an exam hall "
-        "at 1080p); every 3rd object frame keeps that recall within the phone vote's window.",
     )
     ssdlite_precision: Literal["auto", "int8", "fp32"] = Field(
         "auto",
@@ -197,7 +201,15 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         6000, ge=0, description="Requests (and WebSocket frames) per API key or client address a minute; 0: off."
     )
-    max_request_bytes: int = Field(12 * 1024 * 1024, gt=0, description="Largest HTTP request body accepted.")
+    max_request_bytes: int = Field(
+        12 * 1024 * 1024, gt=0, description="Largest HTTP request body (and WebSocket message) accepted."
+    )
+    request_body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="A request body must arrive within this (408 otherwise): a 12 MiB frame at 4 Mbit/s takes 25 s; "
+        "a client trickling bytes must not hold a connection for ever. Request heads have 10 s (serving.py).",
+    )
     workers: int = Field(0, ge=0, description="Frame-analysis threads; 0: one per CPU core.")
     queue_per_worker: int = Field(
         4,

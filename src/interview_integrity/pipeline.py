@@ -2,7 +2,10 @@
 
 Knows nothing of HTTP. CPU work (decoding and models) runs in a bounded thread pool sized to the cores;
 when it is full, `analyze_frame` raises Busy (REST answers 503 + Retry-After) and the event loop never
-blocks. Session updates go through the store's atomic update, so racing frames lose nothing.
+blocks. A session's frames take turns in time order (sequencer.py in this process, the store's `turn`
+across processes), so the frames and their timestamps alone decide the result, not the order in which they
+arrive; frames of different sessions run side by side. Session updates go through the store's atomic
+update, so a client event or an end racing a frame loses nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -19,18 +21,22 @@ import cv2
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import PolicyError, build_policy
-from interview_integrity.config import Settings, VisionSettings
+from interview_integrity.clock import check_event, check_frame, on_clock
+from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, Conflict, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from interview_integrity.metrics import Metrics
 from interview_integrity.scoring import current_risk
+from interview_integrity.sequencer import Sequencer
 from interview_integrity.sessions.base import Evidence, Review, SessionNotFoundError, SessionRecord, SessionStore
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError
+from interview_integrity.vision.schedule import ObjectSchedule
 from interview_integrity.vision.signals import FaceTrack, FrameSignals
 from interview_integrity.vision.snapshot import evidence_jpeg
 
 MAX_EVIDENCE = 60  # snapshots a session keeps; about 20 KB each
+GATHER_FIRST_FRAME_S = 0.05  # the first frame of a session waits this long for the frames sent with it
 
 
 def _session_id() -> str:
@@ -49,6 +55,7 @@ class Pipeline:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frames")
         self._capacity = workers * (1 + settings.queue_per_worker)
         self._in_flight = 0
+        self._sequencer = Sequencer(max_waiting=self._capacity)
         self.warm = False
 
     async def warm_up(self) -> None:
@@ -111,48 +118,67 @@ class Pipeline:
 
     # -- frames -----------------------------------------------------------------------------------
     async def analyze_frame(
-        self, session_id: str, owner: str | None, frame: bytes | str, timestamp: float | None
+        self,
+        session_id: str,
+        owner: str | None,
+        frame: bytes | str,
+        timestamp: float | None,
+        arrived_at: float | None = None,
     ) -> dict[str, Any]:
-        received = time.time()
+        """`arrived_at` (Unix time) times a frame without a timestamp when it arrived before this call."""
+        received = arrived_at or time.time()
         record = await self._active(session_id, owner)
+        # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
+        time_s = on_clock(timestamp, received - record.created_at)
         if not self.has_capacity:
             raise Busy("all frame workers are busy; retry shortly", retry_after=1)
-        if timestamp is not None and not (timestamp >= 0 and timestamp < 1e12):
-            raise InvalidInput("timestamp must be a non-negative number of seconds", code="invalid_timestamp")
-        frame_time = received if timestamp is None else float(timestamp)
-        loop = asyncio.get_running_loop()
         self._in_flight += 1
         try:
-            # the object schedule follows the session's frame count, and faces are followed from the session's
-            # last frame; a frame racing another may share its turn or its track
-            schedule_index = record.next_frame_index + schedule_offset(session_id, self.analyzer.settings)
-            signals, image = await loop.run_in_executor(
-                self._executor, self._analyze, frame, frame_time, schedule_index, record.face_track
-            )
+            gather = GATHER_FIRST_FRAME_S if record.next_frame_index == 0 else 0.0
+            async with (
+                self._sequencer.turn(session_id, time_s, gather),
+                self.store.turn(session_id, time_s, gather),
+            ):
+                return await self._analyze_in_turn(session_id, owner, frame, time_s, received)
         finally:
             self._in_flight -= 1
+
+    async def _analyze_in_turn(
+        self, session_id: str, owner: str | None, frame: bytes | str, time_s: float, received: float
+    ) -> dict[str, Any]:
+        record = await self._active(session_id, owner)  # as the session's last frame left it
+        check_frame(time_s, record.state.last_timestamp, float(self.settings.session_idle_ttl_s))
+        loop = asyncio.get_running_loop()
+        signals, image = await loop.run_in_executor(
+            self._executor, self._analyze, frame, time_s, record.face_track, record.object_schedule
+        )
 
         # The frame is numbered only once it has been analysed: a frame that cannot be decoded leaves the
         # session exactly as it was.
         def apply(record: SessionRecord) -> tuple[int, list[Event], dict[str, Any], list[Event]]:
             if record.status != "active":
                 raise Conflict(f"session {session_id!r} ended while this frame was analysed", code="session_ended")
+            check_frame(time_s, record.state.last_timestamp, float(self.settings.session_idle_ttl_s))
             frame_index = record.next_frame_index
             record.next_frame_index += 1
             record.last_seen_at = received
-            if record.face_track is None or signals.timestamp >= record.face_track.timestamp:
-                record.face_track = signals.track
+            record.face_track, record.object_schedule = signals.track, signals.schedule
             outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index)
-            needs = [e for e in outcome.events if e.severity != "low" and e.id not in record.evidence]
-            return frame_index, outcome.events, outcome.risk.model_dump(), needs if record.evidence_enabled else []
+            needs = [e for e in outcome.events if e.severity != "low" and e.id not in record.evidence_for]
+            needs = needs[: max(0, MAX_EVIDENCE - len(record.evidence_for))] if record.evidence_enabled else []
+            record.evidence_for += [e.id for e in needs]
+            return frame_index, outcome.events, outcome.risk.model_dump(), needs
 
         frame_index, events, risk, needs_evidence = await self._update(session_id, apply)
         if needs_evidence:
             # the frame that raised a medium or high event; the image is dropped as soon as it is encoded
             jpeg = await loop.run_in_executor(self._executor, evidence_jpeg, image, signals)
-            await self._update(
-                session_id, lambda record: _keep_evidence(record, needs_evidence, frame_index, signals, jpeg)
-            )
+            for event in needs_evidence:
+                snapshot = Evidence.of(event, frame_index, signals.timestamp, jpeg)
+                try:
+                    await self.store.add_evidence(session_id, snapshot, MAX_EVIDENCE)
+                except SessionNotFoundError:
+                    break  # deleted meanwhile: its evidence goes with it
         elapsed = time.time() - received
         self.metrics.frames.inc()
         self.metrics.latency.observe(elapsed)
@@ -162,11 +188,11 @@ class Pipeline:
         return frame_result(session_id, frame_index, signals, events, risk, elapsed * 1000)
 
     def _analyze(
-        self, frame: bytes | str, timestamp: float, schedule_index: int, track: FaceTrack | None
+        self, frame: bytes | str, timestamp: float, track: FaceTrack | None, schedule: ObjectSchedule | None
     ) -> tuple[FrameSignals, Array]:
         try:
             image = self.analyzer.decode(frame)
-            return self.analyzer.analyze(image, timestamp, frame_index=schedule_index, track=track), image
+            return self.analyzer.analyze(image, timestamp, track=track, schedule=schedule), image
         except ImageTooLargeError as error:
             raise PayloadTooLarge(str(error), code=error.code) from None
         except ImageDecodeError as error:
@@ -186,15 +212,18 @@ class Pipeline:
     async def client_event(
         self, session_id: str, owner: str | None, event_type: str, timestamp: float | None
     ) -> dict[str, Any]:
+        received = time.time()
         await self._active(session_id, owner)
-        now = time.time() if timestamp is None else timestamp
 
         def add(record: SessionRecord) -> Event:
             if record.status != "active":
                 raise Conflict(f"session {session_id!r} has ended", code="session_ended")
-            record.last_seen_at = time.time()
+            at = on_clock(timestamp, received - record.created_at)
+            state = record.state
+            check_event(at, state.first_timestamp, state.last_timestamp, float(self.settings.session_idle_ttl_s))
+            record.last_seen_at = received
             try:
-                return SessionAnalyzer(record.policy).client_event(record.state, event_type, now)
+                return SessionAnalyzer(record.policy).client_event(record.state, event_type, at)
             except ValueError as error:
                 raise Conflict(str(error), code="rule_disabled") from None
 
@@ -211,12 +240,15 @@ class Pipeline:
             engine = SessionAnalyzer(record.policy)
             engine.finish(record.state)
             record.status, record.ended_at = "ended", time.time()
-            record.face_track = None  # only the next frame needed it
+            record.face_track = record.object_schedule = None  # only the next frame needed them
             record.report = build_report(record, engine)
             return record.report
 
         report: dict[str, Any] = await self._update(session_id, finish)
-        return report
+        return await self._with_evidence(session_id, report)
+
+    async def _with_evidence(self, session_id: str, report: dict[str, Any]) -> dict[str, Any]:
+        return {**report, "evidence": [e.model_dump() for e in await self.store.evidence(session_id)]}
 
     async def review(
         self, session_id: str, owner: str | None, event_id: str | None, decision: str, note: str
@@ -248,8 +280,7 @@ class Pipeline:
     async def status(self, session_id: str, owner: str | None) -> dict[str, Any]:
         record = await self.get(session_id, owner)
         engine = SessionAnalyzer(record.policy)
-        now = record.state.last_timestamp or record.created_at
-        risk = current_risk(record.state.risk, record.state.events, record.policy, now)
+        risk = current_risk(record.state.risk, record.state.events, record.policy, engine.now(record.state))
         return {
             **_identity(record),
             "frames_analyzed": record.state.frames,
@@ -262,15 +293,9 @@ class Pipeline:
 
     async def report(self, session_id: str, owner: str | None) -> dict[str, Any]:
         record = await self.get(session_id, owner)
-        return record.report or build_report(record, SessionAnalyzer(record.policy))
-
-
-def schedule_offset(session_id: str, settings: VisionSettings) -> int:
-    """Where in the object-detection cycle a session starts, the same on every replica. Sessions started
-    together would otherwise run their costly object frames (YOLO's above all) on the same beat and
-    queue behind each other; spread out, the load is even."""
-    period = settings.object_every_n_frames * settings.yolo_every_n_object_frames
-    return zlib.crc32(session_id.encode()) % period
+        return await self._with_evidence(
+            session_id, record.report or build_report(record, SessionAnalyzer(record.policy))
+        )
 
 
 def frame_result(
@@ -293,16 +318,6 @@ def frame_result(
     }
 
 
-def _keep_evidence(
-    record: SessionRecord, events: list[Event], frame_index: int, signals: FrameSignals, jpeg: bytes
-) -> None:
-    for event in events:
-        if event.id not in record.evidence and len(record.evidence) < MAX_EVIDENCE:
-            record.evidence[event.id] = Evidence.of(event, frame_index, signals.timestamp, jpeg)
-    if record.report is not None:
-        record.report["evidence"] = [e.model_dump() for e in record.evidence.values()]
-
-
 def _identity(record: SessionRecord) -> dict[str, Any]:
     return {
         "session_id": record.id,
@@ -319,7 +334,7 @@ def build_report(record: SessionRecord, engine: SessionAnalyzer) -> dict[str, An
         **_identity(record),
         "started_at": record.state.first_timestamp,
         "risk_timeline": record.state.risk_timeline,
-        "evidence": [e.model_dump() for e in record.evidence.values()],
+        "evidence": [],  # kept beside the record (SessionStore.evidence), added when the report is read
         "reviews": [r.model_dump() for r in record.reviews],
         "metadata": record.metadata,
         "policy": record.policy.model_dump(mode="json"),

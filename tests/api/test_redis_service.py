@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -9,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from tests.api.conftest import b64
 from tests.servers import RedisServer, ServiceProcess, free_port
@@ -73,12 +75,16 @@ def test_two_processes_sharing_redis_give_the_same_report_as_one(redis_server: R
         report_shared = httpx.post(second.url + "/end-session", json={"session_id": shared}).json()
         assert {e[0] for e in comparable(report_alone)["events"]} >= {"no_face", "multiple_faces"}
         assert comparable(report_shared) == comparable(report_alone)
-        # frames of one session racing on both processes at once: none is lost
+        # the same frames with 8 in flight at once on both processes: analysed in time order, the same report
         racing = httpx.post(first.url + "/start-session", json={"candidate_id": "race"}).json()["session_id"]
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(lambda i: send([first.url, second.url][i % 2], racing, frames[0], i), range(16)))
-        status = httpx.get(f"{second.url}/sessions/{racing}").json()
-        assert status["frames_analyzed"] == 16
+            raced = list(
+                pool.map(lambda i: send([first.url, second.url][i % 2], racing, frames[i], i), range(len(frames)))
+            )
+        assert sorted(r["frame_index"] for r in raced) == list(range(len(frames)))
+        assert [r["frame_index"] for r in sorted(raced, key=lambda r: r["timestamp"])] == list(range(len(frames)))
+        report_raced = httpx.post(first.url + "/end-session", json={"session_id": racing}).json()
+        assert comparable(report_raced) == comparable(report_alone)
     finally:
         first.stop()
         second.stop()
@@ -120,7 +126,13 @@ def test_redis_going_away_answers_503_and_loses_nothing(frames: list[str]) -> No
         frame = {"session_id": session_id, "frame": frames[1], "timestamp": 1 / FPS}
         down = httpx.post(f"{server.url}/analyze-frame", json=frame, timeout=60)
         assert down.status_code == 503 and down.json()["error"]["code"] == "store_unavailable"
+        assert str(redis.port) not in down.text and "127.0.0.1" not in down.text  # nothing of the infrastructure
         assert int(down.headers["retry-after"]) >= 1
+        with connect(server.url.replace("http", "ws") + "/ws/stream") as socket:
+            socket.send(json.dumps({"type": "ping"}))  # the limiter lives in Redis; ping fails open
+            assert json.loads(socket.recv(timeout=10)) == {"type": "pong"}
+            socket.send(json.dumps({"type": "start", "candidate_id": "during"}))
+            assert json.loads(socket.recv(timeout=10))["code"] == "store_unavailable"
         assert httpx.get(f"{server.url}/sessions/{session_id}").status_code == 503
         assert httpx.get(server.url + "/ready").status_code == 503
         assert httpx.get(server.url + "/health").status_code == 200

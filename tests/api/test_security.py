@@ -4,7 +4,7 @@ import json
 
 import httpx
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.servers import ServiceProcess
@@ -35,8 +35,11 @@ def test_a_session_is_visible_only_to_the_key_that_created_it(keyed_service: Ser
 
 def test_websocket_takes_the_key_as_a_query_parameter(keyed_service: ServiceProcess) -> None:
     url = keyed_service.url.replace("http", "ws") + "/ws/stream"
-    with pytest.raises(InvalidStatus), connect(url):
-        pass
+    for query, code in (("", "missing_api_key"), ("?api_key=key-x", "invalid_api_key")):
+        with connect(url + query) as refused, pytest.raises(ConnectionClosed) as closed:
+            refused.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008  # a close code, not an HTTP 403
+        assert closed.value.rcvd.reason.startswith(code)
     with connect(url + "?api_key=key-a") as socket:
         socket.send(json.dumps({"type": "ping"}))
         assert json.loads(socket.recv(timeout=10)) == {"type": "pong"}

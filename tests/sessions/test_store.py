@@ -11,6 +11,7 @@ import pytest
 from interview_integrity.analysis.policy import build_policy
 from interview_integrity.config import Settings
 from interview_integrity.sessions.base import (
+    Evidence,
     Expiry,
     SessionNotFoundError,
     SessionRecord,
@@ -95,6 +96,60 @@ async def test_idle_sessions_expire_and_ended_ones_are_retained_longer(store: Se
     assert await store.get("ended") is None
 
 
+def snapshot(event_id: str, t: float = 1.0) -> Evidence:
+    return Evidence(event_id=event_id, event_type="multiple_faces", frame_index=3, timestamp=t, jpeg_base64="AAAA")
+
+
+async def test_evidence_is_kept_once_per_event_and_goes_with_its_session(store: SessionStore) -> None:
+    await store.create(record("a"))
+    assert await store.add_evidence("a", snapshot("e1", 2.0), limit=2) is True
+    assert await store.add_evidence("a", snapshot("e1", 3.0), limit=2) is False  # the event has its snapshot
+    assert await store.add_evidence("a", snapshot("e0", 1.0), limit=2) is True
+    assert await store.add_evidence("a", snapshot("e2"), limit=2) is False  # the session holds its limit
+    assert [e.event_id for e in await store.evidence("a")] == ["e0", "e1"]  # in time order
+    got = await store.get("a")
+    assert got is not None and "AAAA" not in got.model_dump_json()  # never inside the record
+    await store.delete("a")
+    assert await store.evidence("a") == []
+    with pytest.raises(SessionNotFoundError):
+        await store.add_evidence("a", snapshot("e3"), limit=2)
+
+
+async def test_evidence_expires_with_its_record(store: SessionStore) -> None:
+    await store.create(record("idle"))
+    await store.add_evidence("idle", snapshot("e1"), limit=5)
+    await asyncio.sleep(2.6)
+    await store.sweep()
+    assert await store.get("idle") is None and await store.evidence("idle") == []
+
+
+async def test_redis_turns_are_exclusive_and_in_time_order_across_processes(redis_server: RedisServer) -> None:
+    """Two clients stand for two replicas; the memory store leaves ordering to the pipeline's sequencer."""
+    stores = [await RedisStore.connect(redis_server.url, Expiry(60, 60)) for _ in range(2)]
+    order: list[float] = []
+    inside = 0
+
+    async def frame(store: RedisStore, t: float, gather: float) -> None:
+        nonlocal inside
+        async with store.turn("s", t, gather):
+            inside += 1
+            assert inside == 1
+            order.append(t)
+            await asyncio.sleep(0.01)
+            inside -= 1
+
+    try:
+        times = [i * 0.2 for i in range(8)]
+        arrivals = [5, 2, 7, 0, 3, 6, 1, 4]  # the order in which the frames reach the two processes
+        await asyncio.gather(
+            *(frame(stores[i % 2], times[i], 0.05) for i in arrivals)  # every frame here is a first frame
+        )
+        assert order == times
+    finally:
+        for store in stores:
+            await store.close()
+
+
 async def test_ping(store: SessionStore) -> None:
     assert await store.ping() is True
 
@@ -118,11 +173,14 @@ async def test_redis_going_away_is_store_unavailable_for_every_operation() -> No
             "delete": lambda: store.delete("a"),
             "count_active": store.count_active,
             "sweep": store.sweep,
+            "add_evidence": lambda: store.add_evidence("a", snapshot("e"), limit=3),
+            "evidence": lambda: store.evidence("a"),
         }
         for name, operation in operations.items():
-            with pytest.raises(StoreUnavailableError, match="does not answer"):
+            with pytest.raises(StoreUnavailableError, match="does not answer") as error:
                 await operation()
                 pytest.fail(f"{name} answered without Redis")
+            assert str(server.port) not in error.value.message  # the caller is not told where Redis runs
         assert await store.ping() is False
     finally:
         await store.close()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from interview_integrity.config import ObjectThresholds
-from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
 from interview_integrity.vision.objects import fuse, select_objects, touches_border
 from interview_integrity.vision.signals import Box, DetectedObject
 from tests.conftest import load
@@ -48,17 +48,12 @@ def test_person_and_book(analyzer: FrameAnalyzer) -> None:
     assert {"person", "book"} <= labels(analyzer, "faces3_office_books.jpg")
 
 
-def test_object_detection_every_nth_frame() -> None:
-    from interview_integrity.config import VisionSettings
-
-    analyzer = FrameAnalyzer(VisionSettings(object_every_n_frames=3))
-    try:
-        image = load("noface_empty_desk_laptop.jpg")
-        analysed = [analyzer.analyze(image, i / 5, frame_index=i).objects_analyzed for i in range(6)]
-        assert analysed == [True, False, False, True, False, False]
-        assert analyzer.analyze(image, 0.4, frame_index=2).objects == []
-    finally:
-        analyzer.close()
+def test_a_stream_looks_for_objects_every_0_6_s(analyzer: FrameAnalyzer) -> None:
+    image = load("noface_empty_desk_laptop.jpg")
+    stream = FrameStream(analyzer)
+    analysed = [stream.analyze(image, i / 5) for i in range(7)]
+    assert [s.objects_analyzed for s in analysed] == [True, False, False, True, False, False, True]
+    assert analysed[2].objects == [] and analysed[3].objects  # a frame that skips objects reports none
 
 
 def test_partial_boxes_need_a_higher_score() -> None:
@@ -96,10 +91,11 @@ def test_without_the_converted_model_the_analyzer_runs_yolo_alone(tmp_path: Path
         analyzer.close()
 
 
-def test_both_detectors_on_stills_and_yolo_every_third_object_frame(analyzer: FrameAnalyzer) -> None:
+def test_every_detector_on_stills_and_yolo_every_1_8_s_of_a_stream(analyzer: FrameAnalyzer) -> None:
     assert analyzer.detector_names == ["ssdlite", "yolo"]
-    assert analyzer.settings.object_every_n_frames == 3 and analyzer.settings.yolo_every_n_object_frames == 3
     image = load("noface_empty_desk_laptop.jpg")
-    ran = [set(analyzer.analyze(image, 0.0, frame_index=i).timings_ms) & {"yolo", "ssdlite"} for i in range(10)]
+    assert {"yolo", "ssdlite"} <= set(analyzer.analyze(image, 0.0).timings_ms)  # a still
+    stream = FrameStream(analyzer)
+    ran = [set(stream.analyze(image, i / 5).timings_ms) & {"yolo", "ssdlite"} for i in range(10)]
     both, ssd = {"yolo", "ssdlite"}, {"ssdlite"}
     assert ran == [both, set(), set(), ssd, set(), set(), ssd, set(), set(), both]

@@ -21,13 +21,13 @@ from tests.conftest import DATA, load
 def _stream(analyzer: FrameAnalyzer, name: str, fps: float = 5.0, seconds: float = 8.0) -> list[tuple[float, ...]]:
     """(time, followed, face count, gaze) of each frame of a stream, and of the same frame searched from scratch."""
     rows = []
-    track = None
-    for index, (timestamp, frame) in enumerate(sample_frames(DATA / name, fps)):
+    track, schedule = None, None
+    for timestamp, frame in sample_frames(DATA / name, fps):
         if timestamp > seconds:
             break
-        streamed = analyzer.analyze(frame, timestamp, frame_index=index, track=track)
-        track = streamed.track
-        searched = analyzer.analyze(frame, timestamp, frame_index=1)
+        streamed = analyzer.analyze(frame, timestamp, track=track, schedule=schedule)
+        track, schedule = streamed.track, streamed.schedule
+        searched = analyzer.analyze(frame, timestamp, detect="none")
         rows.append((
             timestamp, streamed.faces.followed, streamed.faces.count, searched.faces.count,
             streamed.gaze.direction, searched.gaze.direction,
@@ -65,7 +65,7 @@ def test_a_new_close_face_is_found_on_a_followed_frame(analyzer: FrameAnalyzer) 
     assert still.faces.count == 2 and still.track is not None
     for index in range(2):  # following either face alone, the short-range detector finds the other
         track = still.track.model_copy(update={"faces": [still.track.faces[index]]})
-        followed = analyzer.analyze(image, 0.2, frame_index=1, track=track)
+        followed = analyzer.analyze(image, 0.2, detect="none", track=track)
         assert followed.faces.followed
         assert followed.faces.count == 2
 
@@ -76,7 +76,7 @@ def test_a_face_no_longer_where_it_was_makes_the_frame_searched(analyzer: FrameA
     assert still.track is not None
     elsewhere = still.track.faces[0].model_copy(update={"box": Box(x=5, y=5, width=60, height=60)})
     track = still.track.model_copy(update={"faces": [elsewhere]})
-    result = analyzer.analyze(image, 0.2, frame_index=1, track=track)
+    result = analyzer.analyze(image, 0.2, detect="none", track=track)
     assert not result.faces.followed
     assert result.faces.count == 1
     assert result.faces.boxes[0].box.iou(still.faces.boxes[0].box) > 0.9
@@ -91,41 +91,39 @@ def _track_of(analyzer: FrameAnalyzer, name: str, timestamp: float) -> tuple[Fac
 
 def test_following_needs_a_continuous_stream(analyzer: FrameAnalyzer) -> None:
     track, image = _track_of(analyzer, "face1_grace_hopper.jpg", 10.0)
-    assert analyzer.analyze(image, 10.2, frame_index=1, track=track).faces.followed
-    object_frame = analyzer.analyze(image, 10.2, frame_index=3, track=track)
+    assert analyzer.analyze(image, 10.2, detect="none", track=track).faces.followed
+    object_frame = analyzer.analyze(image, 10.2, detect="light", track=track)
     assert object_frame.objects_analyzed and object_frame.faces.followed
     # too long after, or before (a frame that lost a race): searched
-    assert not analyzer.analyze(image, 11.5, frame_index=1, track=track).faces.followed
-    assert not analyzer.analyze(image, 9.8, frame_index=1, track=track).faces.followed
+    assert not analyzer.analyze(image, 11.5, detect="none", track=track).faces.followed
+    assert not analyzer.analyze(image, 9.8, detect="none", track=track).faces.followed
     # another frame size, or more faces than following saves work on: searched
     smaller = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2))
-    assert not analyzer.analyze(smaller, 10.2, frame_index=1, track=track).faces.followed
+    assert not analyzer.analyze(smaller, 10.2, detect="none", track=track).faces.followed
     crowd, crowd_image = _track_of(analyzer, "faces3_office_books.jpg", 10.0)
     assert len(crowd.faces) == 3
-    assert not analyzer.analyze(crowd_image, 10.2, frame_index=1, track=crowd).faces.followed
+    assert not analyzer.analyze(crowd_image, 10.2, detect="none", track=crowd).faces.followed
     # a cut to another picture of the same size: searched, and its faces counted right
     other = cv2.resize(load("faces2_portraits.jpg"), (image.shape[1], image.shape[0]))
-    result = analyzer.analyze(other, 10.2, frame_index=1, track=track)
+    result = analyzer.analyze(other, 10.2, detect="none", track=track)
     assert not result.faces.followed and result.faces.count == 2
     # switched off
     off = FrameAnalyzer(VisionSettings(follow_faces=False, detectors=[]))
     try:
-        assert not off.analyze(image, 10.2, frame_index=1, track=track).faces.followed
+        assert not off.analyze(image, 10.2, detect="none", track=track).faces.followed
     finally:
         off.close()
 
 
 def test_a_search_falls_due_every_second_and_skips_object_frames(analyzer: FrameAnalyzer) -> None:
     track, image = _track_of(analyzer, "face1_grace_hopper.jpg", 10.0)
-    later = analyzer.analyze(image, 10.8, frame_index=1, track=track).track
+    later = analyzer.analyze(image, 10.8, detect="none", track=track).track
     assert later is not None and later.searched_at == 10.0
-    assert not analyzer.analyze(image, 11.05, frame_index=1, track=later).faces.followed  # due
-    assert analyzer.analyze(image, 11.05, frame_index=3, track=later).faces.followed  # due, but an object frame
-    every_frame = FrameAnalyzer(VisionSettings(object_every_n_frames=1, detectors=[]))
-    try:  # with objects on every frame, the search cannot wait for a frame without them
-        assert not every_frame.analyze(image, 11.05, frame_index=3, track=later).faces.followed
-    finally:
-        every_frame.close()
+    assert not analyzer.analyze(image, 11.05, detect="none", track=later).faces.followed  # due
+    assert analyzer.analyze(image, 11.05, detect="light", track=later).faces.followed  # due, but an object frame
+    # frames 0.5 s apart (2 fps) all have objects: the search cannot wait for a frame without them
+    slow = analyzer.analyze(image, 10.55, detect="none", track=track).track
+    assert not analyzer.analyze(image, 11.05, detect="light", track=slow).faces.followed
 
 
 def test_a_followed_box_is_drawn_like_the_detectors_box() -> None:
@@ -156,8 +154,8 @@ def test_following_reads_gaze_as_searching_does_in_every_skin_group(analyzer: Fr
     for row in read_manifest(fairness):
         image = load(f"fairness/{row['file']}")
         searched = analyzer.analyze(image, 0.0)
-        streamed = analyzer.analyze(image, 0.2, frame_index=1, track=searched.track)
-        streamed = analyzer.analyze(image, 0.4, frame_index=2, track=streamed.track)  # a followed track too
+        streamed = analyzer.analyze(image, 0.2, detect="none", track=searched.track)
+        streamed = analyzer.analyze(image, 0.4, detect="none", track=streamed.track)  # a followed track too
         agree.setdefault(row["skin"], []).append(
             streamed.faces.followed and streamed.gaze.direction == searched.gaze.direction
         )
@@ -171,11 +169,11 @@ def test_a_dark_frame_is_searched_on_a_brightened_copy_never_followed(analyzer: 
     still = analyzer.analyze(image, 0.0)
     assert still.quality.brightness < analyzer.settings.dark_brightness
     assert still.track is not None and len(still.track.faces) == 1
-    assert not analyzer.analyze(image, 0.2, frame_index=1, track=still.track).faces.followed
+    assert not analyzer.analyze(image, 0.2, detect="none", track=still.track).faces.followed
 
 
 def test_a_frame_after_one_without_a_face_is_searched(analyzer: FrameAnalyzer) -> None:
     track, image = _track_of(analyzer, "face1_grace_hopper.jpg", 10.0)
     empty = track.model_copy(update={"faces": []})
-    result = analyzer.analyze(image, 10.2, frame_index=1, track=empty)
+    result = analyzer.analyze(image, 10.2, detect="none", track=empty)
     assert not result.faces.followed and result.faces.count == 1

@@ -129,7 +129,8 @@ class SessionAnalyzer:
     def process(self, state: SessionState, signals: FrameSignals, frame_index: int) -> FrameOutcome:
         now = signals.timestamp
         if state.last_timestamp is not None and now < state.last_timestamp:
-            now = state.last_timestamp  # a late frame does not move time backwards
+            # the pipeline refuses late frames (clock.py); counting one as zero seconds would hide time
+            raise ValueError(f"frame at {now} s comes after the session's frame at {state.last_timestamp} s")
         dt = 0.0 if state.last_timestamp is None else min(now - state.last_timestamp, _MAX_FRAME_GAP_S)
         state.first_timestamp = now if state.first_timestamp is None else state.first_timestamp
         state.last_timestamp = now
@@ -383,8 +384,13 @@ class SessionAnalyzer:
             event.describe()
         return closed
 
+    @staticmethod
+    def now(state: SessionState) -> float:
+        """The session's current time: its latest frame or client event, whichever is later."""
+        return max(state.last_timestamp or 0.0, state.risk.updated_at or 0.0)
+
     def summary(self, state: SessionState) -> dict[str, object]:
-        now = state.last_timestamp or 0.0
+        now = self.now(state)
         stats = state.stats
         by_type: dict[str, int] = {}
         for event in state.events:

@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+
+from interview_integrity.analysis.events import EventType
 
 PresetName = Literal["lenient", "standard", "strict"]
 
@@ -21,7 +32,7 @@ class PolicyError(ValueError):
 
 
 class Thresholds(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     no_face_s: float = Field(3.0, gt=0, description="Leaving the seat for a moment to adjust is normal; 3 s is not.")
     multiple_faces_s: float = Field(1.5, gt=0, description="A face must stay, not flash by in a crowd or a poster.")
@@ -71,7 +82,7 @@ class Thresholds(BaseModel):
 class Weights(BaseModel):
     """Risk points an event adds, times its confidence, per type (scaled by severity)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     no_face: float = 15
     multiple_faces: float = 35
@@ -100,7 +111,7 @@ RULES = (
 
 
 class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str = "standard"
     thresholds: Thresholds = Field(default_factory=Thresholds)
@@ -121,6 +132,42 @@ class Policy(BaseModel):
 
     def enabled(self, rule: str) -> bool:
         return rule not in self.disabled_rules
+
+
+_STRICT: dict[Any, Any] = {float: StrictFloat, int: StrictInt, tuple[int, int]: tuple[StrictInt, StrictInt]}
+
+
+def _overrides(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """`model` with every field optional and no default: the fields a caller changes. Numbers are strict:
+    `true` is not 1, `"5"` is not 5."""
+    fields: dict[str, Any] = {}
+    for key, field in model.model_fields.items():
+        base = _STRICT.get(field.annotation, field.annotation)
+        annotation: Any = Annotated[(base, *field.metadata)] if field.metadata else base
+        fields[key] = (annotation | None, Field(None, description=field.description))
+    return create_model(name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False), **fields)
+
+
+ThresholdOverrides = _overrides(Thresholds, "ThresholdOverrides")
+WeightOverrides = _overrides(Weights, "WeightOverrides")
+
+
+class PolicyOverrides(BaseModel):
+    """A preset and the fields that change it: the shape of a `policy` object in the API."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    preset: PresetName = Field("standard", description="The preset the other fields change.")
+    name: str | None = Field(None, max_length=100, description="A name for the policy in reports.")
+    thresholds: ThresholdOverrides | None = None  # type: ignore[valid-type]
+    weights: WeightOverrides | None = None  # type: ignore[valid-type]
+    disabled_rules: list[EventType] | None = Field(None, description="Accommodations: rules switched off.")
+    risk_half_life_s: StrictFloat | None = Field(None, gt=0)
+    review_score: StrictFloat | None = Field(None, ge=0, le=100)
+    high_risk_score: StrictFloat | None = Field(None, ge=0, le=100)
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
 
 
 _PRESET_CHANGES: dict[str, dict[str, Any]] = {

@@ -61,6 +61,6 @@ def offline_report(result: Replay, candidate_id: str, policy: Policy) -> dict[st
     record = SessionRecord(
         id=f"offline-{candidate_id}", candidate_id=candidate_id, owner=None, created_at=now, last_seen_at=now,
         status="ended", ended_at=now, policy=policy, state=result.state, evidence_enabled=bool(result.evidence),
-        evidence=result.evidence,
     )  # fmt: skip
-    return build_report(record, SessionAnalyzer(policy))
+    report = build_report(record, SessionAnalyzer(policy))
+    return {**report, "evidence": [e.model_dump() for e in result.evidence.values()]}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 from interview_integrity.api.state import Services
 from interview_integrity.errors import ServiceError
@@ -28,11 +30,30 @@ def describe_validation(errors: Sequence[Any]) -> str:
 
 
 def error_response(
-    services: Services, status: int, code: str, message: str, retry_after: float | None = None
+    services: Services,
+    status: int,
+    code: str,
+    message: str,
+    retry_after: float | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     services.metrics.errors.labels(code).inc()
-    headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after is not None else None
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    headers = dict(headers or {})
+    if retry_after is not None:
+        headers["Retry-After"] = str(max(1, round(retry_after)))
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers or None)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method some route answers on this path (asked of the routes themselves, nested routers too)."""
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)
+    ]
 
 
 def install(app: FastAPI) -> None:
@@ -46,12 +67,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        return error_response(services(request), 422, "validation_error", describe_validation(error.errors()))
+        problems = error.errors()
+        policy = bool(problems) and all(tuple(p.get("loc", ()))[:2] == ("body", "policy") for p in problems)
+        code = "invalid_policy" if policy else "validation_error"
+        return error_response(services(request), 422, code, describe_validation(problems))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(error.status_code, "http_error")
-        return error_response(services(request), error.status_code, code, str(error.detail))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # RFC 9110: Allow lists every method of the resource (Starlette names only its first matching route's)
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
+        return error_response(services(request), error.status_code, code, str(error.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

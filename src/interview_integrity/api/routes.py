@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from interview_integrity import __version__, logs
+from interview_integrity.analysis.policy import PolicyOverrides
 from interview_integrity.api.errors import describe_validation
 from interview_integrity.api.schemas import (
     CalibrationRestarted,
@@ -28,6 +29,7 @@ from interview_integrity.api.schemas import (
 )
 from interview_integrity.api.security import OwnerDep
 from interview_integrity.api.state import Services, ServicesDep
+from interview_integrity.clock import MAX_TIMESTAMP
 from interview_integrity.errors import Busy, InvalidInput, Unprocessable, UnsupportedMediaType
 from interview_integrity.pipeline import Pipeline
 from interview_integrity.report_page import render_report
@@ -47,6 +49,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         429: "Rate limited (see Retry-After)",
         503: "Busy or not ready (see Retry-After)",
     }.items()
+}
+
+
+# a page's errors are JSON too: say so, or the page's media type is assumed for them
+HTML_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {**spec, "content": {"application/json": {"schema": ErrorResponse.model_json_schema()}}}
+    for status, spec in ERRORS.items()
 }
 
 
@@ -104,8 +113,9 @@ async def metrics(services: ServicesDep) -> Response:
 @router.post("/start-session", status_code=201, tags=["sessions"], responses=ERRORS)
 async def start_session(body: SessionCreate, services: ServicesDep, owner: OwnerDep) -> SessionCreated:
     """Start a session for one candidate."""
+    policy = body.policy.changes() if isinstance(body.policy, PolicyOverrides) else body.policy
     record = await _pipeline(services).start_session(
-        body.candidate_id, body.policy, body.metadata, owner, evidence=body.evidence
+        body.candidate_id, policy, body.metadata, owner, evidence=body.evidence
     )
     logs.session_id.set(record.id)
     return SessionCreated(
@@ -127,8 +137,8 @@ _FRAME_BODY = {
                     "type": "object",
                     "required": ["session_id", "frame"],
                     "properties": {
-                        "session_id": {"type": "string"},
-                        "timestamp": {"type": "number", "minimum": 0},
+                        "session_id": {"type": "string", "minLength": 1, "maxLength": 100},
+                        "timestamp": {"type": "number", "minimum": 0, "exclusiveMaximum": MAX_TIMESTAMP},
                         "frame": {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP file"},
                     },
                 }
@@ -205,7 +215,7 @@ async def session_report(session_id: str, services: ServicesDep, owner: OwnerDep
     "/sessions/{session_id}/report.html",
     tags=["sessions"],
     response_class=HTMLResponse,
-    responses={**ERRORS, 200: {"content": {"text/html": {}}, "description": "A self-contained page"}},
+    responses={**HTML_ERRORS, 200: {"content": {"text/html": {}}, "description": "A self-contained page"}},
 )
 async def session_report_page(session_id: str, services: ServicesDep, owner: OwnerDep) -> HTMLResponse:
     """The reviewer's page: verdict, risk over time, timeline, events, evidence, decisions, policy."""

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interview_integrity.analysis.events import ClientEventType, Event
+from interview_integrity.analysis.policy import PolicyOverrides, PresetName
+from interview_integrity.api.limits import check_metadata, check_policy
+from interview_integrity.clock import MAX_TIMESTAMP
 from interview_integrity.scoring import Risk
 from interview_integrity.sessions.base import Evidence, Review
 from interview_integrity.vision.signals import DetectedObject, Faces, Gaze, HeadPose, Quality
+
+# A number of seconds: a JSON number, finite, never a string or a boolean (see clock.py for what it means).
+Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, lt=MAX_TIMESTAMP)]
 
 
 class ErrorDetail(BaseModel):
@@ -25,17 +31,32 @@ class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     candidate_id: str = Field(min_length=1, max_length=200, description="Your identifier for the candidate.")
-    policy: str | dict[str, Any] | None = Field(
+    policy: PresetName | PolicyOverrides | None = Field(
         default=None,
         description="A preset (`lenient`, `standard`, `strict`) or an object: `preset` plus overrides of "
         "`thresholds`, `weights`, `disabled_rules` (accommodations), `risk_half_life_s`, ...",
     )
-    metadata: dict[str, Any] = Field(default_factory=dict, description="Stored with the session, returned in reports.")
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Stored with the session, returned in reports: a JSON object of at most 16 KiB, nesting at most "
+        "8 levels.",
+    )
     evidence: bool | None = Field(
         default=None,
         description="Keep a small JPEG of the frame behind each medium/high event (default: the server's "
         "EVIDENCE_SNAPSHOTS setting, off unless switched on).",
+        strict=True,
     )
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _bounded_metadata(cls, value: Any) -> Any:
+        return check_metadata(value) if isinstance(value, dict) else value
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _bounded_policy(cls, value: Any) -> Any:
+        return check_policy(value)
 
 
 class SessionCreated(BaseModel):
@@ -51,8 +72,12 @@ class FrameSubmit(BaseModel):
 
     session_id: str = Field(min_length=1, max_length=100)
     frame: str = Field(min_length=1, description="JPEG, PNG or WebP as base64 or a `data:` URL.")
-    timestamp: float | None = Field(
-        default=None, ge=0, description="The frame's time in seconds; default: when the server received it."
+    timestamp: Seconds | None = Field(
+        default=None,
+        description="The frame's time in seconds on the session's clock (from the session's start, a recording's "
+        "time, or any clock that only moves forward, the same for every frame); without one, the server places "
+        "the frame at its arrival, in seconds since the session started. Frames earlier than the session's last "
+        "one are refused (409).",
     )
 
 
@@ -81,7 +106,9 @@ class ClientEventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: ClientEventType
-    timestamp: float | None = Field(default=None, ge=0)
+    timestamp: Seconds | None = Field(
+        default=None, description="On the session's clock; default: the session's current time."
+    )
 
 
 class ClientEventAccepted(BaseModel):

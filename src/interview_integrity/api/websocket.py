@@ -1,11 +1,15 @@
 """WS /ws/stream: a session over one socket.
 
 Client -> server: a JSON `start` {candidate_id, policy?, metadata?} or `resume` {session_id}; then frames as
-binary JPEG/PNG/WebP messages (timed on arrival) or JSON `frame` {frame, timestamp?}; `client_event`
-{event, timestamp?}; `calibrate`; `end`. Server -> client: `session`, one `result` per analysed frame (the
-same object as POST /analyze-frame), `skipped` when a newer frame replaced one still waiting (the socket
-never queues stale frames), `error` {code, message, fatal} (the socket stays open unless fatal), and
-`report` after `end`, then the socket closes.
+binary JPEG/PNG/WebP messages (timed by the server on arrival) or JSON `frame` {frame, timestamp?};
+`client_event` {event, timestamp?}; `calibrate`; `ping`; `end`. Server -> client: `session`, one `result`
+per analysed frame (the same object as POST /analyze-frame), `skipped` when a newer frame replaced one still
+waiting (the socket never queues stale frames), `error` {code, message, fatal} (the socket stays open unless
+fatal), `pong`, and `report` after `end`, then the socket closes (1000). A missing or wrong API key closes
+the socket with 1008 and the reason.
+
+One worker task per socket analyses its frames; it survives any frame (an error is reported, the next
+frame is analysed) and is cancelled the moment the client leaves.
 """
 
 from __future__ import annotations
@@ -15,26 +19,40 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import MutableMapping
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from interview_integrity import logs
+from interview_integrity.api.limits import MAX_MESSAGE_DEPTH, check_metadata, check_policy, depth
 from interview_integrity.api.security import check_key, client_key, rate_limit
 from interview_integrity.api.state import Services
+from interview_integrity.clock import checked
 from interview_integrity.errors import Busy, InvalidInput, ServiceError, Unauthorized
 from interview_integrity.pipeline import Pipeline
+from interview_integrity.sessions.base import StoreUnavailableError
 
 router = APIRouter()
 log = logging.getLogger("interview_integrity.ws")
-_POLICY_VIOLATION = 1008
+POLICY_VIOLATION = 1008
+_DRAIN_TIMEOUT_S = 30.0
+CLIENT_EVENTS = ("tab_hidden", "window_blur", "fullscreen_exit", "copy_paste")
 
 
 def parse_json(text: str | bytes) -> Any:
     try:
-        return json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+        parsed = json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidInput("the message is not valid JSON", code="invalid_json") from None
+    if depth(parsed) > MAX_MESSAGE_DEPTH:
+        raise InvalidInput(f"the message nests deeper than {MAX_MESSAGE_DEPTH} levels", code="invalid_json")
+    return parsed
+
+
+def _timestamp(message: dict[str, Any]) -> float | None:
+    stamp = message.get("timestamp")
+    return None if stamp is None else checked(stamp)
 
 
 class StreamSession:
@@ -44,12 +62,11 @@ class StreamSession:
         self.pipeline = pipeline
         self.owner = owner
         self.session_id: str | None = None
-        self.waiting: tuple[bytes | str, float] | None = None
+        self.waiting: tuple[bytes | str, float | None, float] | None = None
         self.skipped = 0
-        self._wake = asyncio.Event()
+        self._changed = asyncio.Condition()
+        self._busy = False
         self._send_lock = asyncio.Lock()
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._send_lock:
@@ -59,13 +76,15 @@ class StreamSession:
         self.services.metrics.errors.labels(error.code).inc()
         await self.send({"type": "error", "code": error.code, "message": error.message, "fatal": fatal})
 
-    async def offer(self, frame: bytes | str, timestamp: float) -> None:
+    async def offer(self, frame: bytes | str, timestamp: float | None) -> None:
         if self.session_id is None:
             raise InvalidInput("send a 'start' or 'resume' message before frames", code="no_session")
-        if self.waiting is not None:
+        async with self._changed:
+            replaced = self.waiting is not None
+            self.waiting = (frame, timestamp, time.time())  # a frame without a timestamp is timed on arrival
+            self._changed.notify_all()
+        if replaced:
             await self.skip("a newer frame arrived while this one waited")
-        self.waiting = (frame, timestamp)
-        self._wake.set()
 
     async def skip(self, reason: str) -> None:
         self.skipped += 1
@@ -74,46 +93,59 @@ class StreamSession:
 
     async def work(self) -> None:
         while True:
-            await self._wake.wait()
-            self._wake.clear()
-            if self.waiting is None or self.session_id is None:
-                continue
-            frame, timestamp = self.waiting
-            self.waiting = None
-            self._idle.clear()
+            async with self._changed:
+                await self._changed.wait_for(lambda: self.waiting is not None)
+                assert self.waiting is not None
+                frame, timestamp, arrived = self.waiting
+                self.waiting, self._busy = None, True
             try:
-                result = await self.pipeline.analyze_frame(self.session_id, self.owner, frame, timestamp)
-                await self.send({"type": "result", **result})
-            except Busy:
-                await self.skip("all frame workers were busy")
-            except ServiceError as error:
-                await self.error(error)
+                await self._analyze(frame, timestamp, arrived)
             finally:
-                self._idle.set()
+                async with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+    async def _analyze(self, frame: bytes | str, timestamp: float | None, arrived: float) -> None:
+        assert self.session_id is not None
+        try:
+            result = await self.pipeline.analyze_frame(self.session_id, self.owner, frame, timestamp, arrived)
+            await self.send({"type": "result", **result})
+        except Busy:
+            await self.skip("all frame workers were busy")
+        except ServiceError as error:
+            await self.error(error)
+        except (WebSocketDisconnect, RuntimeError):
+            raise  # the socket is gone: the handler ends the session's worker
+        except Exception:
+            log.exception("a frame could not be analysed")
+            await self.error(ServiceError("the frame could not be analysed; it was logged", code="internal_error"))
 
     async def drained(self) -> None:
-        while self.waiting is not None:
-            self._wake.set()
-            await asyncio.sleep(0.01)
-        await self._idle.wait()
+        """Until the waiting frame and the one in analysis are answered (bounded: `end` never hangs)."""
+        async with self._changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self.waiting is None and not self._busy), _DRAIN_TIMEOUT_S
+                )
 
     async def handle(self, message: dict[str, Any]) -> bool:
         """Handle one JSON message; False when the socket should close."""
         kind = message.get("type")
         if kind == "start":
             candidate = message.get("candidate_id")
-            if not isinstance(candidate, str) or not candidate:
-                raise InvalidInput("'start' needs a non-empty candidate_id", code="invalid_start")
-            metadata = message.get("metadata") or {}
-            if not isinstance(metadata, dict):
-                raise InvalidInput("'metadata' must be an object", code="invalid_start")
-            record = await self.pipeline.start_session(candidate, message.get("policy"), metadata, self.owner)
+            if not isinstance(candidate, str) or not candidate or len(candidate) > 200:
+                raise InvalidInput("'start' needs a candidate_id of 1-200 characters", code="invalid_start")
+            metadata = check_metadata(message.get("metadata") or {})
+            policy = check_policy(message.get("policy"))
+            record = await self.pipeline.start_session(candidate, policy, metadata, self.owner)
             self.session_id = record.id
             logs.session_id.set(record.id)
             await self.send({"type": "session", "session_id": record.id, "candidate_id": candidate, "resumed": False,
                              "expires_in_s": self.services.settings.session_idle_ttl_s})  # fmt: skip
         elif kind == "resume":
-            session_id = str(message.get("session_id") or "")
+            session_id = message.get("session_id")
+            if not isinstance(session_id, str) or not session_id:
+                raise InvalidInput("'resume' needs the session_id", code="invalid_resume")
             record = await self.pipeline.get(session_id, self.owner)
             if record.status != "active":
                 raise InvalidInput(f"session {session_id!r} has ended", code="session_ended")
@@ -125,17 +157,14 @@ class StreamSession:
             frame = message.get("frame")
             if not isinstance(frame, str) or not frame:
                 raise InvalidInput("'frame' needs a base64 or data-URL 'frame' string", code="invalid_frame")
-            stamp = message.get("timestamp")
-            if stamp is not None and (not isinstance(stamp, (int, float)) or stamp < 0):
-                raise InvalidInput("'timestamp' must be a non-negative number of seconds", code="invalid_timestamp")
-            await self.offer(frame, float(stamp) if stamp is not None else time.time())
+            await self.offer(frame, _timestamp(message))
         elif kind == "client_event":
             session_id = self._session()
-            stamp = message.get("timestamp")
-            event_type = str(message.get("event") or message.get("event_type") or "")
-            if event_type not in ("tab_hidden", "window_blur", "fullscreen_exit", "copy_paste"):
-                raise InvalidInput(f"unknown client event {event_type!r}", code="invalid_client_event")
-            result = await self.pipeline.client_event(session_id, self.owner, event_type, stamp)
+            event_type = message.get("event") or message.get("event_type")
+            if event_type not in CLIENT_EVENTS:
+                raise InvalidInput(f"unknown client event {event_type!r}; one of {list(CLIENT_EVENTS)}",
+                                   code="invalid_client_event")  # fmt: skip
+            result = await self.pipeline.client_event(session_id, self.owner, str(event_type), _timestamp(message))
             await self.send({"type": "client_event", **result})
         elif kind == "calibrate":
             await self.send({"type": "calibration", **await self.pipeline.calibrate(self._session(), self.owner)})
@@ -163,7 +192,9 @@ async def stream(socket: WebSocket) -> None:
     try:
         owner = check_key(services, socket.query_params.get("api_key") or socket.headers.get("x-api-key"))
     except Unauthorized as error:
-        await socket.close(code=_POLICY_VIOLATION, reason=error.message)
+        # accepted first: a close before the handshake is an HTTP 403 that carries neither a code nor a reason
+        await socket.accept()
+        await socket.close(code=POLICY_VIOLATION, reason=f"{error.code}: {error.message}"[:120])
         return
     await socket.accept()
     if services.pipeline is None:
@@ -178,22 +209,43 @@ async def stream(socket: WebSocket) -> None:
             message = await socket.receive()
             if message["type"] == "websocket.disconnect":
                 break
-            try:
-                await rate_limit(services, limit_key)
-                if message.get("bytes") is not None:
-                    await session.offer(message["bytes"], time.time())
-                    continue
-                parsed = parse_json(message.get("text") or "")
-                if not isinstance(parsed, dict):
-                    raise InvalidInput("messages are JSON objects with a 'type'", code="invalid_message")
-                if not await session.handle(parsed):
-                    await socket.close(code=1000)
-                    break
-            except ServiceError as error:
-                await session.error(error)
-    except WebSocketDisconnect:
+            if worker.done():
+                break  # the socket failed under the worker: nothing more can be answered
+            if not await _one_message(session, services, limit_key, message):
+                await socket.close(code=1000)
+                break
+    except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         worker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, Exception):
             await worker
+
+
+async def _one_message(
+    session: StreamSession, services: Services, limit_key: str, message: MutableMapping[str, Any]
+) -> bool:
+    """False when the socket should close."""
+    try:
+        if message.get("bytes") is not None:
+            await rate_limit(services, limit_key)
+            await session.offer(message["bytes"], None)
+            return True
+        parsed = parse_json(message.get("text") or "")
+        if not isinstance(parsed, dict):
+            raise InvalidInput("messages are JSON objects with a 'type'", code="invalid_message")
+        try:
+            await rate_limit(services, limit_key)
+        except StoreUnavailableError:
+            if parsed.get("type") != "ping":
+                raise
+            # the limiter lives in Redis; a ping still answers during an outage (it costs nothing)
+        return await session.handle(parsed)
+    except ServiceError as error:
+        await session.error(error)
+    except (WebSocketDisconnect, RuntimeError):
+        raise
+    except Exception:
+        log.exception("a WebSocket message could not be handled")
+        await session.error(ServiceError("the message could not be handled; it was logged", code="internal_error"))
+    return True

@@ -2,13 +2,21 @@
 
 Every backend stores a record as JSON under its id with an expiry: active sessions expire after
 `idle_ttl_s` without a request, ended ones after `retention_s` (their report with them). `update` is an
-atomic read-modify-write: two frames of one session racing on two workers or two replicas lose nothing.
+atomic read-modify-write: two writers of one session on two workers or two replicas lose nothing.
+
+Evidence snapshots are kept beside the record, each written once under the session's own evidence key
+with the record's expiry, never inside the record: the record is rewritten on every frame, and a photo
+inside it would be written again with each frame (and kept in a Redis append-only file copy after copy).
+
+`turn` gives the frames of one session their turns in time order across processes (sequencer.py does it
+within one).
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
@@ -17,6 +25,7 @@ from interview_integrity.analysis.engine import SessionState
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.errors import ServiceError
+from interview_integrity.vision.schedule import ObjectSchedule
 from interview_integrity.vision.signals import FaceTrack
 
 T = TypeVar("T")
@@ -32,7 +41,7 @@ class StoreUnavailableError(ServiceError):
 
     status, code = 503, "store_unavailable"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str = "the session store does not answer; retry shortly") -> None:
         super().__init__(message, retry_after=1)
 
 
@@ -77,9 +86,10 @@ class SessionRecord(BaseModel):
     next_frame_index: int = 0
     state: SessionState = Field(default_factory=SessionState)
     face_track: FaceTrack | None = Field(default=None, description="The last frame's faces, for the next to follow.")
+    object_schedule: ObjectSchedule | None = Field(default=None, description="When the next frame's detectors are due.")
     report: dict[str, Any] | None = None
     evidence_enabled: bool = False
-    evidence: dict[str, Evidence] = Field(default_factory=dict, description="Event id -> its snapshot.")
+    evidence_for: list[str] = Field(default_factory=list, description="Events with a snapshot under the evidence key.")
     reviews: list[Review] = Field(default_factory=list)
 
 
@@ -103,7 +113,22 @@ class SessionStore(Protocol):
         Raises SessionNotFoundError when the session does not exist (or expired)."""
         ...
 
-    async def delete(self, session_id: str) -> bool: ...
+    async def delete(self, session_id: str) -> bool:
+        """Delete the record and its evidence."""
+        ...
+
+    async def add_evidence(self, session_id: str, evidence: Evidence, limit: int) -> bool:
+        """Keep the snapshot unless its event has one or the session holds `limit`; True when kept."""
+        ...
+
+    async def evidence(self, session_id: str) -> list[Evidence]:
+        """The session's snapshots, in time order."""
+        ...
+
+    def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AbstractAsyncContextManager[None]:
+        """Wait until no other process analyses a frame of this session and no earlier frame of it waits;
+        a session's first frame waits `gather_s` first, for the frames sent with it to other processes."""
+        ...
 
     async def count_active(self) -> int: ...
 

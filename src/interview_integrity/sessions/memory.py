@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import TypeVar
 
-from interview_integrity.sessions.base import Expiry, SessionNotFoundError, SessionRecord
+from interview_integrity.sessions.base import Evidence, Expiry, SessionNotFoundError, SessionRecord
 
 T = TypeVar("T")
 
@@ -18,6 +19,7 @@ class MemoryStore:
         self._clock = clock
         # records are kept as JSON, like in Redis: no caller can change a stored record by accident
         self._records: dict[str, tuple[str, float, bool]] = {}  # id -> (json, expires_at, active)
+        self._evidence: dict[str, dict[str, str]] = {}  # id -> event id -> snapshot JSON
         self._lock = asyncio.Lock()
 
     def _live(self, session_id: str) -> str | None:
@@ -25,9 +27,13 @@ class MemoryStore:
         if entry is None:
             return None
         if entry[1] <= self._clock():
-            del self._records[session_id]
+            self._drop(session_id)
             return None
         return entry[0]
+
+    def _drop(self, session_id: str) -> bool:
+        self._evidence.pop(session_id, None)
+        return self._records.pop(session_id, None) is not None
 
     def _put(self, record: SessionRecord) -> None:
         expires = self._clock() + self._expiry.ttl(record)
@@ -53,7 +59,27 @@ class MemoryStore:
 
     async def delete(self, session_id: str) -> bool:
         async with self._lock:
-            return self._records.pop(session_id, None) is not None
+            return self._drop(session_id)
+
+    async def add_evidence(self, session_id: str, evidence: Evidence, limit: int) -> bool:
+        async with self._lock:
+            if self._live(session_id) is None:
+                raise SessionNotFoundError(session_id)
+            kept = self._evidence.setdefault(session_id, {})
+            if evidence.event_id in kept or len(kept) >= limit:
+                return False
+            kept[evidence.event_id] = evidence.model_dump_json()
+            return True
+
+    async def evidence(self, session_id: str) -> list[Evidence]:
+        if self._live(session_id) is None:
+            return []
+        snapshots = [Evidence.model_validate_json(item) for item in self._evidence.get(session_id, {}).values()]
+        return sorted(snapshots, key=lambda e: (e.timestamp, e.frame_index))
+
+    @asynccontextmanager
+    async def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AsyncIterator[None]:
+        yield  # one process: the pipeline's sequencer already orders the session's frames
 
     async def count_active(self) -> int:
         now = self._clock()
@@ -64,7 +90,7 @@ class MemoryStore:
             now = self._clock()
             expired = [key for key, (_, expires, _) in self._records.items() if expires <= now]
             for key in expired:
-                del self._records[key]
+                self._drop(key)
             return len(expired)
 
     async def ping(self) -> bool:
@@ -72,3 +98,4 @@ class MemoryStore:
 
     async def close(self) -> None:
         self._records.clear()
+        self._evidence.clear()

@@ -1,34 +1,95 @@
 """Redis store: sessions shared by workers and replicas, expiry by Redis itself.
 
 Updates are optimistic transactions (WATCH / MULTI / EXEC): a write that raced another is retried on
-the fresh record, so two frames of the same session on two replicas both land.
+the fresh record, so two writers of the same session on two replicas both land. A session's evidence
+snapshots live in a hash of their own (`ii:evidence:<id>`), written once each and given the record's
+expiry with every write of the record.
+
+`turn` orders a session's frames across replicas: each frame waiting for its turn is a member of the
+session's queue (a sorted set scored by the frame's time), and the frame at the head of the queue takes
+the session's lock. A waiter that died leaves its member behind only until the member's deadline; a
+holder that died, its lock only until the lock's expiry.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import secrets
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TypeVar
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, WatchError
 
-from interview_integrity.sessions.base import Expiry, SessionNotFoundError, SessionRecord, StoreUnavailableError
+from interview_integrity.errors import Busy
+from interview_integrity.sessions.base import (
+    Evidence,
+    Expiry,
+    SessionNotFoundError,
+    SessionRecord,
+    StoreUnavailableError,
+)
 
 T = TypeVar("T")
+log = logging.getLogger("interview_integrity.store")
 _PREFIX = "ii:session:"
+_EVIDENCE = "ii:evidence:"
+_QUEUE, _LOCK = "ii:queue:", "ii:turn:"
 _ACTIVE = "ii:active"  # sorted set: session id -> expiry (unix seconds) of active sessions
 _MAX_RETRIES = 100
+_TURN_WAIT_S = 20.0  # a frame that waits longer for its turn is refused (503) and its member expires
+_TURN_HOLD_MS = 30_000  # a holder that died releases the session after this
+_TURN_POLL_S = 0.003
+
+# KEYS: queue, lock; ARGV: member, lock ttl ms. Drops members past their deadline from the head, then takes the
+# lock when the member is at the head and the lock is free. Members are "<deadline ms>:<token>".
+_TAKE_TURN = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+while head do
+  local deadline = tonumber(string.match(head, '^(%d+):'))
+  if deadline and deadline < now_ms and head ~= ARGV[1] then
+    redis.call('ZREM', KEYS[1], head)
+    head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  else
+    break
+  end
+end
+if head == ARGV[1] and redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+"""
+_END_TURN = """
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
+"""
+# KEYS: evidence hash; ARGV: event id, snapshot JSON, limit, ttl s
+_ADD_EVIDENCE = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
 
 
 @contextmanager
 def answering() -> Iterator[None]:
-    """Redis going away mid-request is StoreUnavailableError (503, retry), never an internal error."""
+    """Redis going away mid-request is StoreUnavailableError (503, retry), never an internal error. The
+    caller is not told where Redis runs; the log is."""
     try:
         yield
     except (RedisError, OSError) as error:
-        raise StoreUnavailableError(f"Redis does not answer: {error}") from error
+        log.warning("the session store does not answer", extra={"fields": {"error": repr(error)}})
+        raise StoreUnavailableError() from error
 
 
 class RedisStore:
@@ -51,6 +112,7 @@ class RedisStore:
             pipe.zadd(_ACTIVE, {record.id: time.time() + ttl})
         else:
             pipe.zrem(_ACTIVE, record.id)
+        pipe.expire(_EVIDENCE + record.id, ttl)  # the snapshots live exactly as long as their record
 
     async def create(self, record: SessionRecord) -> None:
         ttl = self._expiry.ttl(record)
@@ -94,9 +156,52 @@ class RedisStore:
         with answering():
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.delete(_PREFIX + session_id)
+                pipe.delete(_EVIDENCE + session_id)
                 pipe.zrem(_ACTIVE, session_id)
-                deleted, _ = await pipe.execute()
+                deleted, _, _ = await pipe.execute()
         return bool(deleted)
+
+    async def add_evidence(self, session_id: str, evidence: Evidence, limit: int) -> bool:
+        with answering():
+            ttl = await self._redis.ttl(_PREFIX + session_id)
+            if ttl is None or ttl < 0:
+                raise SessionNotFoundError(session_id)
+            kept = await self._redis.eval(
+                _ADD_EVIDENCE, 1, _EVIDENCE + session_id, evidence.event_id, evidence.model_dump_json(), limit, ttl
+            )
+        return bool(kept)
+
+    async def evidence(self, session_id: str) -> list[Evidence]:
+        with answering():
+            items = await self._redis.hvals(_EVIDENCE + session_id)
+        snapshots = [Evidence.model_validate_json(item) for item in items]
+        return sorted(snapshots, key=lambda e: (e.timestamp, e.frame_index))
+
+    @asynccontextmanager
+    async def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AsyncIterator[None]:
+        queue, lock = _QUEUE + session_id, _LOCK + session_id
+        deadline = time.time() + _TURN_WAIT_S
+        member = f"{int(deadline * 1000)}:{secrets.token_hex(8)}"
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.zadd(queue, {member: timestamp})
+                pipe.expire(queue, int(_TURN_WAIT_S) * 2)
+                await pipe.execute()
+        try:
+            if gather_s > 0:
+                await asyncio.sleep(gather_s)  # the session's first frames, sent together to several replicas, line up
+            while True:
+                with answering():
+                    taken = await self._redis.eval(_TAKE_TURN, 2, queue, lock, member, _TURN_HOLD_MS)
+                if taken:
+                    break
+                if time.time() > deadline:
+                    raise Busy("frames of this session waited too long for their turn; send fewer at once")
+                await asyncio.sleep(_TURN_POLL_S)
+            yield
+        finally:
+            with answering():
+                await self._redis.eval(_END_TURN, 2, queue, lock, member)
 
     async def count_active(self) -> int:
         with answering():

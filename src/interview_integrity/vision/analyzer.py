@@ -28,6 +28,7 @@ from interview_integrity.vision.model_files import ModelFileError, verified
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
+from interview_integrity.vision.schedule import Detect, ObjectSchedule, advance, plan
 from interview_integrity.vision.signals import (
     Box,
     DetectedObject,
@@ -148,23 +149,19 @@ class FrameAnalyzer:
         finally:
             self._pool.put(models)
 
-    def analyze_bytes(self, data: bytes | str, timestamp: float, frame_index: int = 0) -> FrameSignals:
-        return self.analyze(self.decode(data), timestamp, frame_index=frame_index)
+    def analyze_bytes(self, data: bytes | str, timestamp: float) -> FrameSignals:
+        return self.analyze(self.decode(data), timestamp)
 
     def decode(self, data: bytes | str) -> Array:
         return decode_image(data, max_bytes=self.settings.max_image_bytes, max_side=self.settings.max_image_side)
 
-    def should_detect_objects(self, frame_index: int) -> bool:
-        return frame_index % self.settings.object_every_n_frames == 0
-
-    def _scheduled(self, detectors: list[ObjectDetector], frame_index: int) -> list[ObjectDetector]:
-        """YOLO, four times SSDLite's cost, runs on every Nth object frame when SSDLite is there too."""
-        if len(detectors) < 2:
-            return detectors
-        object_frame = frame_index // self.settings.object_every_n_frames
-        if object_frame % self.settings.yolo_every_n_object_frames == 0:
-            return detectors
-        return [d for d in detectors if d.name != "yolo"]
+    def _scheduled(self, detectors: list[ObjectDetector], detect: Detect) -> list[ObjectDetector]:
+        """`all` runs every detector; `light` leaves out the costly ones (YOLO, three times SSDLite's cost),
+        unless they are all there is."""
+        if detect == "none":
+            return []
+        light = [d for d in detectors if not d.heavy]
+        return detectors if detect == "all" or not light else light
 
     def _split(self, scheduled: list[ObjectDetector]) -> tuple[list[ObjectDetector], list[ObjectDetector]]:
         """(run here after the face models, run beside them): the costliest detector goes beside, so the
@@ -210,10 +207,18 @@ class FrameAnalyzer:
         return landmarker.mesh(rgb, cx, cy, max(box.width, box.height), primary.roll)
 
     def analyze(
-        self, image: Array, timestamp: float, *, frame_index: int = 0, track: FaceTrack | None = None
+        self,
+        image: Array,
+        timestamp: float,
+        *,
+        track: FaceTrack | None = None,
+        schedule: ObjectSchedule | None = None,
+        detect: Detect | None = None,
     ) -> FrameSignals:
-        """Signals of one BGR frame. `frame_index` decides whether objects are detected (every Nth); `track`,
-        the stream's last `signals.track`, lets this frame follow its faces (vision/tracking.py)."""
+        """Signals of one BGR frame. A stream hands each frame its last frame's `signals.track` (to follow
+        its faces, vision/tracking.py) and `signals.schedule` (which object detectors are due,
+        vision/schedule.py); a frame without them is a still: searched, with every detector. `detect`
+        overrides the schedule's choice."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
         height, width = image.shape[:2]
@@ -223,7 +228,8 @@ class FrameAnalyzer:
             image = cv2.resize(image, (round(width / factor), round(height / factor)), interpolation=cv2.INTER_AREA)
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        detect_objects = self.should_detect_objects(frame_index)
+        detect = detect or plan(schedule, timestamp, self.settings)
+        detect_objects = detect != "none"
         small = thumbnail(gray)
         dark = cv2.mean(gray)[0] < self.settings.dark_brightness
         # a dark frame is searched, on a brightened copy
@@ -231,7 +237,7 @@ class FrameAnalyzer:
         to_follow = [] if dark else [_scaled_track(face, 1 / factor) for face in kept]
 
         with self._models() as models:
-            scheduled = self._scheduled(models.objects, frame_index) if detect_objects else []
+            scheduled = self._scheduled(models.objects, detect)
             here, beside = self._split(scheduled)
             aside = self._beside.submit(_detect, beside, image) if self._beside is not None and beside else None
             try:
@@ -275,6 +281,7 @@ class FrameAnalyzer:
                 faces=tracked,
                 thumbnail=small,
             ),
+            schedule=advance(schedule, timestamp, detect),
         )
 
 
@@ -292,16 +299,15 @@ def _detect(detectors: list[ObjectDetector], image: Array) -> _Detections:
 
 
 class FrameStream:
-    """The frames of one stream, in order, outside a session (replays, the CLI, benchmarks): numbers them
-    for the object schedule and hands each the last one's face track."""
+    """The frames of one stream, in order, outside a session (replays, the CLI, benchmarks): hands each
+    frame the last one's face track and object schedule, as a session does."""
 
-    def __init__(self, analyzer: FrameAnalyzer, first_index: int = 0) -> None:
+    def __init__(self, analyzer: FrameAnalyzer) -> None:
         self._analyzer = analyzer
-        self._index = first_index
         self._track: FaceTrack | None = None
+        self._schedule: ObjectSchedule | None = None
 
     def analyze(self, image: Array, timestamp: float) -> FrameSignals:
-        signals = self._analyzer.analyze(image, timestamp, frame_index=self._index, track=self._track)
-        self._index += 1
-        self._track = signals.track
+        signals = self._analyzer.analyze(image, timestamp, track=self._track, schedule=self._schedule)
+        self._track, self._schedule = signals.track, signals.schedule
         return signals

@@ -84,12 +84,15 @@ def _looks_truncated(raw: bytes, fmt: str) -> bool:
     return False
 
 
-def _header_size(raw: bytes) -> tuple[int, int]:
+def _header_size(raw: bytes, max_side: int) -> tuple[int, int]:
     """Width and height from the header alone, so a decompression bomb is refused before decoding."""
     try:
         with PIL.Image.open(io.BytesIO(raw)) as header:
             return header.size
-    except (PIL.UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except PIL.Image.DecompressionBombError:
+        # Pillow refuses headers over ~179 million pixels itself, before saying how large they are
+        raise ImageTooLargeError(f"the frame's header declares more than {max_side} px per side") from None
+    except Exception:  # any failure to read a header is a corrupt frame, never a 500
         raise TruncatedImageError("the frame's image header is incomplete or corrupt") from None
 
 
@@ -106,10 +109,15 @@ def decode_image(data: bytes | str, *, max_bytes: int, max_side: int) -> Array:
     fmt = sniff_format(raw)
     if fmt is None:
         raise NotAnImageError(f"the frame is not a JPEG, PNG or WebP image (first bytes {raw[:8].hex(' ')})")
-    width, height = _header_size(raw)
+    width, height = _header_size(raw, max_side)
     if max(width, height) > max_side:
         raise ImageTooLargeError(f"the frame is {width}x{height} px; the limit is {max_side} px per side")
-    image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+    if min(width, height) < 1:
+        raise NotAnImageError(f"the frame's header declares {width}x{height} px")
+    try:
+        image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error:
+        image = None
     if image is None:
         if _looks_truncated(raw, fmt):
             raise TruncatedImageError(f"the {fmt.upper()} frame is truncated: its data ends early")

@@ -36,6 +36,7 @@ _BORDER_PX = 2.0
 class ObjectDetector(Protocol):
     name: str
     relative_cost: float  # time per frame against SSDLite's; it decides which detector runs on its own thread
+    heavy: bool  # costly enough to run only every `heavy_interval_s` of a stream (vision/schedule.py)
 
     def detect(self, bgr: Array) -> list[DetectedObject]:
         """Candidates of the interview classes, scores >= a low floor, before per-class thresholds."""
@@ -115,6 +116,7 @@ class YoloV4TinyDetector:
 
     name = "yolo"
     relative_cost = 6.0
+    heavy = True
 
     def __init__(self, input_size: int = 416) -> None:
         self._net = cv2.dnn.readNetFromDarknet(str(yolo_file("yolov4-tiny.cfg")), str(yolo_file("yolov4-tiny.weights")))

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from interview_integrity.vision.schedule import ObjectSchedule
+
 GazeDirection = Literal["center", "left", "right", "up", "down", "unknown"]
 
 
@@ -139,8 +141,11 @@ class FrameSignals(BaseModel):
     gaze: Gaze
     objects: list[DetectedObject] = Field(default_factory=list)
     objects_analyzed: bool = Field(
-        default=True, description="False when object detection was skipped for this frame (every Nth)."
+        default=True,
+        description="False on the frames of a stream that skip object detection (objects are looked for at least "
+        "every 0.6 s of stream time).",
     )
     quality: Quality
     timings_ms: dict[str, float] = Field(default_factory=dict)
     track: FaceTrack | None = Field(default=None, exclude=True, description="For the stream's next frame.")
+    schedule: ObjectSchedule | None = Field(default=None, exclude=True, description="For the stream's next frame.")

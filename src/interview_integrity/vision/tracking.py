@@ -52,13 +52,15 @@ def faces_to_follow(
     object_frame: bool,
 ) -> list[TrackedFace]:
     """The faces this frame of a stream follows; none when it must search the whole frame. A search that
-    falls due on an object frame waits for the next frame: the costliest frames would otherwise cost more."""
+    falls due on an object frame waits for the next frame when that one will have no objects (the costliest
+    frames would otherwise cost more); a stream whose every frame has objects (2 fps) searches when due."""
     if track is None or not _continuous(track, timestamp, size, small, settings):
         return []
-    due = timestamp - track.searched_at >= settings.face_search_every_s
-    if due and not (object_frame and settings.object_every_n_frames > 1):
-        return []
-    return track.faces
+    if timestamp - track.searched_at < settings.face_search_every_s:
+        return track.faces
+    step = timestamp - track.timestamp
+    next_has_objects = 2 * step > settings.object_interval_s
+    return track.faces if object_frame and not next_has_objects else []
 
 
 def _continuous(
