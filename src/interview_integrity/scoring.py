@@ -27,6 +27,7 @@ VERDICT_MEANING = {
 class RiskState(BaseModel):
     score: float = 0.0
     peak: float = 0.0
+    peak_at: float | None = Field(default=None, description="When the peak was reached, on the session's clock.")
     updated_at: float | None = None
     by_category: dict[str, float] = Field(default_factory=dict, description="Points added, per category.")
 
@@ -51,7 +52,8 @@ def advance(state: RiskState, now: float, policy: Policy) -> None:
 def add_points(state: RiskState, now: float, policy: Policy, category: str, points: float) -> None:
     advance(state, now, policy)
     state.score = min(100.0, state.score + points)
-    state.peak = max(state.peak, state.score)
+    if state.score > state.peak:
+        state.peak, state.peak_at = state.score, max(now, state.updated_at or now)
     state.by_category[category] = round(state.by_category.get(category, 0.0) + points, 2)
 
 
@@ -80,13 +82,46 @@ def current_risk(state: RiskState, events: list[Event], policy: Policy, now: flo
     return Risk(score=round(score, 1), level=level(score, policy), verdict=verdict(state.peak, events, policy))
 
 
+def _listed(events: list[Event]) -> str:
+    strongest = sorted(events, key=lambda e: (-SEVERITY_FACTOR[e.severity], -e.duration_s))[:3]
+    more = len(events) - len(strongest)
+    return "; ".join(e.phrase for e in strongest) + (f"; and {more} more" if more > 0 else "")
+
+
+_COUNT = {1: "One", 2: "Two", 3: "Three"}
+
+
+def reason(peak: float, events: list[Event], policy: Policy) -> str:
+    """The verdict's reason in one sentence: which of the verdict's rules decided it, and on what."""
+    high = [e for e in events if e.severity == "high"]
+    medium = [e for e in events if e.severity == "medium"]
+    seen = _listed(high + medium or events)
+    if peak >= policy.high_risk_score:
+        return f"The risk reached {peak:.0f}, over the high-risk line of {policy.high_risk_score:.0f}: {seen}."
+    if len(high) >= 2:
+        return f"{_COUNT.get(len(high), str(len(high)))} high-severity events: {_listed(high)}."
+    if peak >= policy.review_score:
+        return f"The risk reached {peak:.0f}, over the review line of {policy.review_score:.0f}: {seen}."
+    if high:
+        return f"One high-severity event, though the risk stayed under the review line: {high[0].phrase}."
+    if len(medium) >= 2:
+        return f"{_COUNT.get(len(medium), str(len(medium)))} medium-severity events: {_listed(medium)}."
+    if events:
+        return (
+            f"Nothing reached the review line (peak risk {peak:.0f} of {policy.review_score:.0f}): {_listed(events)}."
+        )
+    return "Nothing was seen that needs a second look."
+
+
 def explanation(state: RiskState, events: list[Event], policy: Policy) -> dict[str, object]:
     result = verdict(state.peak, events, policy)
     notable = [e for e in events if e.severity in ("medium", "high")]
     return {
         "verdict": result,
         "meaning": VERDICT_MEANING[result],
+        "reason": reason(state.peak, events, policy),
         "peak_score": round(state.peak, 1),
+        "peak_at": state.peak_at,
         "points_by_category": dict(sorted(state.by_category.items(), key=lambda kv: -kv[1])),
         "medium_or_high_events": [
             {"id": e.id, "type": e.type, "severity": e.severity, "message": e.message} for e in notable

@@ -16,6 +16,7 @@ def frame(
     usable: bool = True,
     objects: tuple[str, ...] = (),
     object_size: float = 80.0,
+    at: tuple[float, float] = (300.0, 300.0),
     analyzed: bool = True,
 ) -> FrameSignals:
     boxes = [Face(box=Box(x=100 + 150 * i, y=100, width=100, height=100), confidence=0.9) for i in range(faces)]
@@ -34,7 +35,10 @@ def frame(
         ),
         objects=[
             DetectedObject(
-                label=label, confidence=0.6, box=Box(x=300, y=300, width=object_size, height=object_size), partial=False
+                label=label,
+                confidence=0.6,
+                box=Box(x=at[0], y=at[1], width=object_size, height=object_size),
+                partial=False,
             )
             for label in objects
         ],

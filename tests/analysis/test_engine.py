@@ -7,6 +7,8 @@ import pytest
 from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import build_policy
+from interview_integrity.analysis.rules.base import rule_state
+from interview_integrity.analysis.rules.calibration import Baseline
 from interview_integrity.vision.signals import FrameSignals
 from tests.analysis.signals import frame
 
@@ -81,13 +83,14 @@ def test_unknown_frames_never_raise_attention_or_presence_events(engine: Session
 def test_calibration_makes_gaze_relative_to_the_candidate(engine: SessionAnalyzer) -> None:
     # this candidate's screen sits 18 degrees to the image-left of the camera
     state = run(engine, 10, lambda t: frame(t, h=18))
-    assert state.baseline.complete and state.baseline.horizontal == pytest.approx(18)
+    baseline = rule_state(state, "calibration", Baseline)
+    assert baseline.complete and baseline.horizontal == pytest.approx(18)
     state = run(engine, 10, lambda t: frame(t, h=35, direction="left"), state)
     assert of_type(state, "gaze_away") == []
     state = run(engine, 6, lambda t: frame(t, h=-15, direction="center"), state)
     assert len(of_type(state, "gaze_away")) == 1
     engine.calibrate(state)
-    assert not state.baseline.complete
+    assert not rule_state(state, "calibration", Baseline).complete
 
 
 def test_accommodations_switch_rules_off() -> None:
@@ -129,7 +132,7 @@ def test_repeated_glances(engine: SessionAnalyzer) -> None:
 
 def test_client_events_and_summary(engine: SessionAnalyzer) -> None:
     state = run(engine, 10, lambda t: frame(t))
-    event = engine.client_event(state, "tab_hidden", 9.0)
+    [event] = engine.client_event(state, "tab_hidden", 9.0)
     assert event.category == "client" and event.message == "The interview tab was hidden."
     summary = engine.summary(state)
     assert summary["frames_analyzed"] == 50 and summary["share_with_face"] == 1.0
@@ -146,13 +149,67 @@ def test_state_round_trips_through_json(engine: SessionAnalyzer) -> None:
 
 
 def test_devices_and_books_far_behind_the_candidate_do_not_count(engine: SessionAnalyzer) -> None:
+    state = run(engine, 10, lambda t: frame(t))  # the setup: nothing on the desk
     # the face is 100x100 px: a 60x60 monitor is further away than the candidate can reach
-    state = run(engine, 3, lambda t: frame(t, objects=("tv", "book"), object_size=60))
+    state = run(engine, 3, lambda t: frame(t, objects=("tv", "book"), object_size=60), state)
     assert state.events == []
     state = run(engine, 3, lambda t: frame(t, objects=("tv", "book"), object_size=120), state)
     assert {e.type for e in state.events} == {"device_detected", "book_detected"}
+    [device] = of_type(state, "device_detected")
+    assert device.basis["votes"] >= 3 and device.basis["setup"] == []
 
 
 def test_without_a_face_every_device_counts(engine: SessionAnalyzer) -> None:
-    state = run(engine, 4, lambda t: frame(t, faces=0, objects=("laptop",), object_size=40))
+    state = run(engine, 10, lambda t: frame(t, faces=0))
+    state = run(engine, 4, lambda t: frame(t, faces=0, objects=("laptop",), object_size=40), state)
     assert "device_detected" in {e.type for e in state.events}
+
+
+def test_a_screen_there_from_the_start_is_setup_and_one_that_appears_later_is_not(engine: SessionAnalyzer) -> None:
+    state = run(engine, 20, lambda t: frame(t, objects=("tv",), object_size=150))
+    assert of_type(state, "device_detected") == []
+    check = engine.summary(state)["check"]
+    assert check["setup"] == ["screen (lower centre)"] and check["status"] == "ready"  # type: ignore[index]
+    # a second screen, elsewhere, after the setup: an event that names the setup it was told from
+    state = run(engine, 3, lambda t: frame(t, objects=("tv",), object_size=150, at=(20, 20)), state)
+    [device] = of_type(state, "device_detected")
+    assert device.basis["setup"] == ["screen (lower centre)"]
+
+
+def test_a_side_camera_is_its_own_baseline_and_an_oblique_one_cannot_assess_gaze(engine: SessionAnalyzer) -> None:
+    # a webcam beside the monitor: the candidate reads her screen at 30 degrees the whole time
+    state = run(engine, 60, lambda t: frame(t, h=30 + (t % 1) * 4, yaw=30, direction="left"))
+    assert [e for e in state.events if e.severity != "low"] == [] and state.events == []
+    # a face in profile from the start: gaze is never away, whatever the readings say
+    profile = run(engine, 60, lambda t: frame(t, h=(-1) ** int(t) * 40, yaw=50, direction="left"))
+    assert of_type(profile, "gaze_away") == [] and of_type(profile, "repeated_glances") == []
+    check = engine.summary(profile)["check"]
+    assert check["gaze_assessable"] is False and "from the side" in check["gaze_reason"]  # type: ignore[index]
+    assert check["status"] == "needs_attention" and check["camera"]["view"] == "from the side"  # type: ignore[index]
+    # the head turning 45 degrees further from that baseline still counts
+    profile = run(engine, 20, lambda t: frame(t, yaw=95, direction="left"), profile)
+    [turned] = of_type(profile, "head_turned")
+    assert turned.basis["baseline_deg"] == 50 and turned.basis["departure_deg"] == 45
+
+
+def test_gaze_events_say_what_they_were_measured_against(engine: SessionAnalyzer) -> None:
+    state = run(engine, 10, lambda t: frame(t, h=5))
+    state = run(engine, 8, lambda t: frame(t, h=-35, direction="right"), state)
+    [event] = of_type(state, "gaze_away")
+    assert event.basis["baseline_deg"] == 5.0 and event.basis["observed_deg"] == -35.0
+    assert event.basis["departure_deg"] == 40.0 and event.basis["threshold_deg"] == 25.0
+    assert event.basis["departure_spreads"] >= 10  # steady readings: a spread of 2 degrees at most
+
+
+def test_attention_waits_for_the_baseline(engine: SessionAnalyzer) -> None:
+    state = run(engine, 4, lambda t: frame(t, h=-40, direction="right"))  # before calibration completes
+    assert of_type(state, "gaze_away") == [] and engine.summary(state)["check"]["status"] == "checking"  # type: ignore[index]
+
+
+def test_a_moved_laptop_becomes_the_new_baseline_after_a_minute(engine: SessionAnalyzer) -> None:
+    state = run(engine, 10, lambda t: frame(t))
+    state = run(engine, 120, lambda t: frame(t, h=-40, yaw=-20, direction="right"), state)
+    [event] = of_type(state, "gaze_away")
+    assert event.ended_at is not None and 55 <= event.duration_s <= 70  # away for about a minute, not for ever
+    state = run(engine, 10, lambda t: frame(t, h=-40, yaw=-20, direction="right"), state)
+    assert len(of_type(state, "gaze_away")) == 1

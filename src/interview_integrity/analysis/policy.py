@@ -68,7 +68,69 @@ class Thresholds(BaseModel):
     camera_blocked_s: float = Field(3.0, gt=0, description="Unusable frames for this long: cannot assess.")
     close_after_s: float = Field(1.0, ge=0, description="Hysteresis: a condition must be gone this long to close.")
     merge_within_s: float = Field(3.0, ge=0, description="A condition back within this time continues the event.")
-    calibration_s: float = Field(5.0, ge=0, description="Good frontal frames that set the candidate's baseline.")
+    calibration_s: float = Field(
+        5.0, ge=0, description="Seconds of frames with a face that set the candidate's baseline, at any camera angle."
+    )
+    calibration_window_s: float = Field(
+        240.0, gt=0, description="The baseline is the median of the resting frames of the last this-many seconds."
+    )
+    rebaseline_after_s: float = Field(
+        60.0,
+        gt=0,
+        description="Away without a single look back for this long is a moved laptop or camera, not a look: the "
+        "departed pose becomes the new baseline (the look is still an event up to then).",
+    )
+    departure_spreads: float = Field(
+        4.0,
+        gt=0,
+        description="Gaze and head turns count as away only beyond this many of the candidate's own spread too (how "
+        "much their readings jitter: an oblique camera reads the eyes less steadily), where that is more than the "
+        "angles above.",
+    )
+    oblique_yaw_deg: float = Field(
+        35.0,
+        gt=0,
+        description="A baseline head yaw beyond this (a webcam beside the monitor, a face in profile) makes the eyes "
+        "too oblique to read: gaze is 'cannot assess', never away.",
+    )
+    setup_s: float = Field(
+        8.0,
+        ge=0,
+        description="Screens, laptops and keyboards in view over the session's first seconds are the candidate's "
+        "setup, named in the report, not events; one that appears later or moves is.",
+    )
+    identity_distance: float = Field(
+        0.6,
+        gt=0,
+        description="Face embeddings further apart than this are not the same person (dlib's own threshold, 99.38 % "
+        "on LFW); docs/PRIVACY_AND_FAIRNESS.md has the rates measured per skin group.",
+    )
+    identity_mismatch_s: float = Field(
+        3.5,
+        gt=0,
+        description="Embeddings must disagree this long on end (at least two checks 2 s apart, more while enrolling "
+        "or after a cut) to raise identity_changed: one doubtful frame does not.",
+    )
+    identity_enrol_s: float = Field(
+        4.0, gt=0, description="The candidate is enrolled from the good frontal frames of the session's first seconds."
+    )
+    frozen_s: float = Field(5.0, gt=0, description="A picture unchanged this long while frames arrive is frozen.")
+    frozen_max_change: float = Field(
+        0.3,
+        ge=0,
+        description="Frames whose 16x12 grey thumbnails differ by less than this (grey levels, mean) are the same "
+        "picture: a live camera's noise and a still candidate's breathing move them more.",
+    )
+    replay_min_s: float = Field(
+        4.0, gt=0, description="A stretch repeating an earlier one for this long, in order, is a replayed recording."
+    )
+    replay_lag_s: float = Field(3.0, gt=0, description="Repeats of the last few seconds are stillness, not a loop.")
+    replay_max_bits: int = Field(
+        5, ge=0, le=32, description="Frames whose 64-bit picture hashes differ in at most this many bits match."
+    )
+    no_liveness_s: float = Field(
+        30.0, gt=0, description="No blink and no change of expression this long (only when no_liveness is enabled)."
+    )
 
     @model_validator(mode="after")
     def _votes_make_sense(self) -> Thresholds:
@@ -98,6 +160,12 @@ class Weights(BaseModel):
     window_blur: float = 5
     fullscreen_exit: float = 5
     copy_paste: float = 20
+    identity_changed: float = 40
+    stream_frozen: float = 20
+    stream_replayed: float = 35
+    no_liveness: float = 5
+    virtual_camera: float = 8
+    camera_changed: float = 5
 
     def for_type(self, event_type: str) -> float:
         return float(getattr(self, event_type))
@@ -107,7 +175,10 @@ RULES = (
     "no_face", "multiple_faces", "extra_person", "gaze_away", "repeated_glances", "head_turned",
     "phone_detected", "book_detected", "device_detected", "camera_blocked",
     "tab_hidden", "window_blur", "fullscreen_exit", "copy_paste",
+    "identity_changed", "stream_frozen", "stream_replayed", "no_liveness", "virtual_camera", "camera_changed",
 )  # fmt: skip
+# Off unless a policy lists them in `enabled_rules`: honest clips trip them too often to be on by default.
+OFF_BY_DEFAULT = ("no_liveness",)
 
 
 class Policy(BaseModel):
@@ -117,6 +188,9 @@ class Policy(BaseModel):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     weights: Weights = Field(default_factory=Weights)
     disabled_rules: list[str] = Field(default_factory=list, description="Accommodations: rules switched off.")
+    enabled_rules: list[str] = Field(
+        default_factory=list, description=f"Rules that are off by default, switched on: {list(OFF_BY_DEFAULT)}."
+    )
     risk_half_life_s: float = Field(120.0, gt=0, description="The live score halves in this time without events.")
     review_score: float = Field(30.0, ge=0, le=100, description="Peak score from which a person should review.")
     high_risk_score: float = Field(70.0, ge=0, le=100, description="Peak score for high_risk.")
@@ -126,11 +200,16 @@ class Policy(BaseModel):
         unknown = sorted(set(self.disabled_rules) - set(RULES))
         if unknown:
             raise ValueError(f"unknown rules in disabled_rules: {unknown}; known: {list(RULES)}")
+        not_optional = sorted(set(self.enabled_rules) - set(OFF_BY_DEFAULT))
+        if not_optional:
+            raise ValueError(f"enabled_rules may only hold {list(OFF_BY_DEFAULT)}, not {not_optional}")
         if self.review_score > self.high_risk_score:
             raise ValueError("review_score must not exceed high_risk_score")
         return self
 
     def enabled(self, rule: str) -> bool:
+        if rule in OFF_BY_DEFAULT and rule not in self.enabled_rules:
+            return False
         return rule not in self.disabled_rules
 
 
@@ -162,6 +241,7 @@ class PolicyOverrides(BaseModel):
     thresholds: ThresholdOverrides | None = None  # type: ignore[valid-type]
     weights: WeightOverrides | None = None  # type: ignore[valid-type]
     disabled_rules: list[EventType] | None = Field(None, description="Accommodations: rules switched off.")
+    enabled_rules: list[Literal["no_liveness"]] | None = Field(None, description="Rules off by default, switched on.")
     risk_half_life_s: StrictFloat | None = Field(None, gt=0)
     review_score: StrictFloat | None = Field(None, ge=0, le=100)
     high_risk_score: StrictFloat | None = Field(None, ge=0, le=100)

@@ -10,7 +10,7 @@ from typing import Any
 
 from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.policy import Policy
-from interview_integrity.pipeline import build_report
+from interview_integrity.session_views import build_report
 from interview_integrity.sessions.base import Evidence, SessionRecord
 from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
 from interview_integrity.vision.arrays import Array
@@ -30,7 +30,7 @@ def replay_frames(
 ) -> Replay:
     engine = SessionAnalyzer(policy)
     result = Replay(state=SessionState())
-    stream = FrameStream(vision)
+    stream = FrameStream(vision, identity=policy.enabled("identity_changed"))
     for index, (timestamp, frame) in enumerate(frames):
         signals = stream.analyze(frame, timestamp)
         outcome = engine.process(result.state, signals, index)

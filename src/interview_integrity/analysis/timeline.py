@@ -1,0 +1,149 @@
+"""A session's events over time: rules say what they see in each frame, the timeline keeps the events.
+
+Every rule works on time, not single frames, through the same few steps:
+- a condition (True / False / None: the frame cannot tell) opens an event once it has held for the rule's
+  minimum duration, and closes only after it has been gone for `close_after_s` (hysteresis);
+- a condition back within `merge_within_s` continues its last event: one long look away is one event;
+- an unknown frame neither opens nor extends anything, and a long stretch of them closes an open event;
+- an event's severity may rise with its duration (escalation), adding the difference to the risk;
+- an instant event (a client event, a glance count) opens and closes at once.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from typing import Any
+
+from interview_integrity.analysis.events import CATEGORY, MAX_SUPPORTING_FRAMES, Event, EventType, Severity
+from interview_integrity.analysis.policy import Policy
+from interview_integrity.analysis.state import SessionState, Streak
+from interview_integrity.scoring import add_points, event_points
+
+Condition = bool | None  # None: the frame cannot tell (abstain)
+SeverityOf = Callable[[float], Severity]  # an event's severity from its duration
+UNKNOWN_CLOSES_AFTER_S = 3.0  # a long stretch of unknown frames ends an open event
+
+
+def fixed(severity: Severity) -> SeverityOf:
+    return lambda _duration: severity
+
+
+class Timeline:
+    def __init__(self, state: SessionState, policy: Policy, now: float, frame_index: int) -> None:
+        self.state = state
+        self.policy = policy
+        self.now = now
+        self.frame_index = frame_index
+        self.changed: list[Event] = []
+
+    def sustain(
+        self,
+        kind: EventType,
+        condition: Condition,
+        *,
+        minimum: float,
+        confidence: float,
+        severity: SeverityOf,
+        detail: str = "",
+        basis: dict[str, Any] | None = None,
+    ) -> None:
+        """Feed one frame's condition for `kind`: open, extend, escalate or close its event."""
+        if not self.policy.enabled(kind):
+            return
+        state, now = self.state, self.now
+        streak = state.streaks.setdefault(kind, Streak())
+        event = self._event(streak.event_id)
+        if condition is None:
+            if streak.last_seen is not None and now - streak.last_seen > UNKNOWN_CLOSES_AFTER_S:
+                self._close(streak, event)
+            return
+        if not condition:
+            if streak.last_seen is None or now - streak.last_seen >= self.policy.thresholds.close_after_s:
+                self._close(streak, event)
+            return
+        if streak.since is None:
+            streak.since, streak.confidences = now, []
+        streak.last_seen = now
+        streak.detail = detail or streak.detail
+        streak.confidences = [*streak.confidences, confidence][-20:]
+        # frames sample time: a condition seen from frame a to frame b covered b - a plus one frame
+        if event is None and now - streak.since + state.frame_interval >= minimum:
+            event = self._reopen(kind, streak.since) or self._open(kind, streak.since, severity(0.0))
+            streak.event_id = event.id
+            self.changed.append(event)
+        if event is not None:
+            if len(event.frames) < MAX_SUPPORTING_FRAMES:
+                event.frames.append(self.frame_index)
+            event.detail = streak.detail
+            if basis:
+                event.basis = {**event.basis, **basis}
+            event.duration_s = round(now - event.started_at, 2)
+            event.confidence = round(min(0.99, statistics.fmean(streak.confidences)), 3)
+            if self._escalate(event, severity(event.duration_s)):
+                self.changed.append(event)
+
+    def instant(
+        self,
+        kind: EventType,
+        started_at: float,
+        *,
+        confidence: float,
+        severity: Severity,
+        detail: str = "",
+        ended_at: float | None = None,
+        basis: dict[str, Any] | None = None,
+    ) -> Event:
+        """An event that opens and closes at once (from `started_at` to `ended_at`, default the same time)."""
+        event = self._open(kind, started_at, severity)
+        event.ended_at = started_at if ended_at is None else ended_at
+        event.duration_s = round(event.ended_at - event.started_at, 2)
+        event.frames = [self.frame_index] if self.frame_index >= 0 else []
+        event.confidence, event.detail, event.basis = confidence, detail, basis or {}
+        self.changed.append(event)
+        return event
+
+    def close_all(self) -> list[Event]:
+        """Close every open event at its condition's last frame (the end of a session)."""
+        for streak in self.state.streaks.values():
+            self._close(streak, self._event(streak.event_id))
+        return self.changed
+
+    # -- the steps ----------------------------------------------------------------------------------
+    def _event(self, event_id: str | None) -> Event | None:
+        return next((e for e in reversed(self.state.events) if e.id == event_id), None) if event_id else None
+
+    def _open(self, kind: EventType, since: float, severity: Severity) -> Event:
+        # numbered within the session: the same frames give the same events, ids included, on every replay
+        number = len(self.state.events) + 1
+        event = Event(
+            id=f"e{number}", type=kind, category=CATEGORY[kind], severity=severity, confidence=0.5, started_at=since
+        )
+        self.state.events.append(event)
+        add_points(self.state.risk, since, self.policy, event.category, event_points(event, self.policy))
+        return event
+
+    def _reopen(self, kind: EventType, since: float) -> Event | None:
+        """The same condition back within merge_within_s continues its last event."""
+        last = next((e for e in reversed(self.state.events) if e.type == kind), None)
+        if last is None or last.ended_at is None or since - last.ended_at > self.policy.thresholds.merge_within_s:
+            return None
+        last.ended_at = None
+        return last
+
+    def _escalate(self, event: Event, severity: Severity) -> bool:
+        if severity == event.severity:
+            return False
+        before = event_points(event, self.policy)
+        event.severity = severity
+        add_points(self.state.risk, self.now, self.policy, event.category, event_points(event, self.policy) - before)
+        return True
+
+    def _close(self, streak: Streak, event: Event | None) -> None:
+        streak.since = None
+        streak.event_id = None
+        if event is None or streak.last_seen is None:
+            return
+        event.ended_at = streak.last_seen
+        event.duration_s = round(event.ended_at - event.started_at, 2)
+        self.changed.append(event)
