@@ -5,13 +5,13 @@ from __future__ import annotations
 import itertools
 
 from interview_integrity.config import VisionSettings
-from interview_integrity.vision.schedule import Detect, ObjectSchedule, advance, plan
+from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, plan
 
 SETTINGS = VisionSettings()  # objects every 0.6 s, every detector every 1.8 s, everything after a 2 s pause
 
 
 def plans(times: list[float], settings: VisionSettings = SETTINGS) -> list[Detect]:
-    schedule: ObjectSchedule | None = None
+    schedule: StreamSchedule | None = None
     out: list[Detect] = []
     for t in times:
         detect = plan(schedule, t, settings)

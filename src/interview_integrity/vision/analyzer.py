@@ -23,26 +23,31 @@ from interview_integrity.vision.cpu import resolve
 from interview_integrity.vision.decode import decode_image
 from interview_integrity.vision.faces import DetectedFace, FaceDetector
 from interview_integrity.vision.gaze import estimate_gaze
+from interview_integrity.vision.identity.embedder import FaceEmbedder
+from interview_integrity.vision.identity.prepare import model_path as identity_model_path
 from interview_integrity.vision.landmarks import FaceLandmarker, FaceMesh
-from interview_integrity.vision.model_files import ModelFileError, verified
+from interview_integrity.vision.model_files import ModelFileError, face_alignment_file, verified
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
-from interview_integrity.vision.schedule import Detect, ObjectSchedule, advance, plan
+from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, identity_due, plan
 from interview_integrity.vision.signals import (
     Box,
     DetectedObject,
+    FaceIdentity,
     Faces,
     FaceTrack,
     FrameSignals,
+    FrameSignature,
     Gaze,
     HeadPose,
     Quality,
     TrackedFace,
 )
+from interview_integrity.vision.signature import change, dhash
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
-from interview_integrity.vision.tracking import faces_to_follow, thumbnail
+from interview_integrity.vision.tracking import faces_to_follow, scene_change, thumbnail
 from interview_integrity.vision.yolo.detector import YoloInt8Detector
 from interview_integrity.vision.yolo.prepare import INPUT_SIZE as YOLO_INT8_SIZE
 from interview_integrity.vision.yolo.prepare import model_path as yolo_int8_path
@@ -86,11 +91,22 @@ def _yolo(settings: VisionSettings) -> ObjectDetector:
     return YoloV4TinyDetector(settings.yolo_input_size)
 
 
+def _embedder(settings: VisionSettings) -> FaceEmbedder | None:
+    if not settings.identity:
+        return None
+    try:
+        return FaceEmbedder(verified(identity_model_path(settings.models_dir)), face_alignment_file())
+    except ModelFileError as error:
+        log.warning("the face embedding is not available (%s): run `interview-integrity prepare-models`", error)
+        return None
+
+
 class _ModelSet:
     def __init__(self, settings: VisionSettings) -> None:
         self.landmarker = FaceLandmarker()
         self.faces = FaceDetector(settings, self.landmarker)
         self.objects = _object_detectors(settings)
+        self.embedder = _embedder(settings)
 
     def close(self) -> None:
         self.faces.close()
@@ -127,6 +143,10 @@ class FrameAnalyzer:
     @property
     def detector_names(self) -> list[str]:
         return [d.name for d in self._all[0].objects]
+
+    @property
+    def identity_available(self) -> bool:
+        return self._all[0].embedder is not None
 
     def close(self) -> None:
         if self._beside is not None:
@@ -212,13 +232,15 @@ class FrameAnalyzer:
         timestamp: float,
         *,
         track: FaceTrack | None = None,
-        schedule: ObjectSchedule | None = None,
+        schedule: StreamSchedule | None = None,
         detect: Detect | None = None,
+        identity: bool = True,
     ) -> FrameSignals:
         """Signals of one BGR frame. A stream hands each frame its last frame's `signals.track` (to follow
         its faces, vision/tracking.py) and `signals.schedule` (which object detectors are due,
         vision/schedule.py); a frame without them is a still: searched, with every detector. `detect`
-        overrides the schedule's choice."""
+        overrides the schedule's choice; `identity` False computes no face embedding (a session whose policy
+        switched the identity check off)."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
         height, width = image.shape[:2]
@@ -242,6 +264,10 @@ class FrameAnalyzer:
             aside = self._beside.submit(_detect, beside, image) if self._beside is not None and beside else None
             try:
                 detected, followed, quality, pose, gaze = self._faces(models, rgb, gray, to_follow, dark, timings)
+                wanted = identity and (
+                    identity_due(schedule, timestamp, self.settings) or _cut_or_return(track, small, self.settings)
+                )
+                embedding = self._embed(models, rgb, detected, quality, pose, timings) if wanted else None
                 per_detector, spent = _detect(here, image)
             finally:
                 if aside is not None:
@@ -281,8 +307,37 @@ class FrameAnalyzer:
                 faces=tracked,
                 thumbnail=small,
             ),
-            schedule=advance(schedule, timestamp, detect),
+            schedule=advance(schedule, timestamp, detect, embedded=embedding is not None),
+            identity=embedding,
+            signature=FrameSignature(dhash=dhash(gray), change=change(track.thumbnail if track else None, small)),
         )
+
+    def _embed(
+        self,
+        models: _ModelSet,
+        rgb: Array,
+        detected: list[DetectedFace],
+        quality: Quality,
+        pose: HeadPose | None,
+        timings: dict[str, float],
+    ) -> FaceIdentity | None:
+        """The primary face's embedding, when the face is big and clear enough to say who it is."""
+        if models.embedder is None or not detected or pose is None or not quality.usable:
+            return None
+        box = detected[0].face.box
+        if min(box.width, box.height) < self.settings.identity_min_face_px:
+            return None
+        tick = time.perf_counter()
+        vector = models.embedder.embed(rgb, box)
+        timings["identity"] = (time.perf_counter() - tick) * 1000
+        return FaceIdentity(vector=[round(float(v), 5) for v in vector], yaw=round(pose.yaw, 1), faces=len(detected))
+
+
+def _cut_or_return(track: FaceTrack | None, small: list[int], settings: VisionSettings) -> bool:
+    """A face that comes back after a frame without one, or a scene cut: who it is is checked at once."""
+    if track is None:
+        return False
+    return not track.faces or scene_change(track.thumbnail, small) > settings.follow_max_scene_change
 
 
 _Detections = tuple[dict[str, list[DetectedObject]], dict[str, float]]
@@ -302,12 +357,15 @@ class FrameStream:
     """The frames of one stream, in order, outside a session (replays, the CLI, benchmarks): hands each
     frame the last one's face track and object schedule, as a session does."""
 
-    def __init__(self, analyzer: FrameAnalyzer) -> None:
+    def __init__(self, analyzer: FrameAnalyzer, identity: bool = True) -> None:
         self._analyzer = analyzer
+        self._identity = identity
         self._track: FaceTrack | None = None
-        self._schedule: ObjectSchedule | None = None
+        self._schedule: StreamSchedule | None = None
 
     def analyze(self, image: Array, timestamp: float) -> FrameSignals:
-        signals = self._analyzer.analyze(image, timestamp, track=self._track, schedule=self._schedule)
+        signals = self._analyzer.analyze(
+            image, timestamp, track=self._track, schedule=self._schedule, identity=self._identity
+        )
         self._track, self._schedule = signals.track, signals.schedule
         return signals

@@ -30,6 +30,11 @@ EXPECTED_SHA256 = {
     # YOLO's float graph comes from vision/yolo/convert.py
     "yolov4-tiny.int8.onnx": "8c822a0be14bfb80948bf361e003009cd06697b2da43aa7cf139c0a9f06a73b2",
     "ssdlite_mobilenet_v2_coco.int8.onnx": "27dc971151d623097c8c1aad1f43ae7a647771f6fe877f6d2099182ecb6d9e98",
+    # converted by vision/identity/convert.py from npm @vladmandic/face-api@1.7.15 (deterministic)
+    "face_recognition_resnet.onnx": "fca4241cb9412e87e573c743c74c8a022cb19e2459433166cd7c068d97769b6c",
+    # face-recognition-models==0.3.0: dlib's 5-point face alignment (the 68-point model is never loaded: its
+    # training data does not allow commercial use)
+    "shape_predictor_5_face_landmarks.dat": "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888",
 }
 
 
@@ -68,3 +73,7 @@ def yolo_file(name: str) -> Path:
 
 def mediapipe_file(relative: str) -> Path:
     return verified(package_dir("mediapipe") / "modules" / relative)
+
+
+def face_alignment_file() -> Path:
+    return verified(package_dir("face_recognition_models") / "models" / "shape_predictor_5_face_landmarks.dat")

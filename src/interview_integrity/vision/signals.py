@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interview_integrity.vision.schedule import ObjectSchedule
+from interview_integrity.vision.schedule import StreamSchedule
 
 GazeDirection = Literal["center", "left", "right", "up", "down", "unknown"]
 
@@ -130,6 +130,22 @@ class FaceTrack(BaseModel):
     thumbnail: list[int] = Field(description="16x12 grey thumbnail, row by row: tells a cut from motion.")
 
 
+class FaceIdentity(BaseModel):
+    """The primary face's 128-d embedding (who it is). Biometric data: kept only in the session state, never
+    in an API answer, a report or a log (excluded from every dump of the signals)."""
+
+    vector: list[float]
+    yaw: float = Field(description="The face's yaw when embedded: a turned face is compared with more tolerance.")
+    faces: int = Field(description="Faces in the frame: with several, the primary one may not be the candidate.")
+
+
+class FrameSignature(BaseModel):
+    """How the picture changed since the stream's last frame, and a 64-bit hash of it (vision/signature.py)."""
+
+    dhash: int
+    change: float | None = Field(description="Mean grey-level difference of 16x12 thumbnails; None: no last frame.")
+
+
 class FrameSignals(BaseModel):
     """Everything one frame says, with confidences. Analysis and scoring consume only this."""
 
@@ -148,4 +164,6 @@ class FrameSignals(BaseModel):
     quality: Quality
     timings_ms: dict[str, float] = Field(default_factory=dict)
     track: FaceTrack | None = Field(default=None, exclude=True, description="For the stream's next frame.")
-    schedule: ObjectSchedule | None = Field(default=None, exclude=True, description="For the stream's next frame.")
+    schedule: StreamSchedule | None = Field(default=None, exclude=True, description="For the stream's next frame.")
+    identity: FaceIdentity | None = Field(default=None, exclude=True, description="Never dumped: biometric.")
+    signature: FrameSignature | None = Field(default=None, exclude=True, description="For the session's rules.")
