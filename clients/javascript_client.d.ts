@@ -1,12 +1,21 @@
 // Types for javascript_client.js
 export type Direction = 'center' | 'left' | 'right' | 'up' | 'down' | 'unknown';
-export type ClientEventType = 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste';
-export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'ended';
+export type ClientEventType = 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste' | 'camera';
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'unauthorised' | 'ended';
 
 export interface Box { x: number; y: number; width: number; height: number }
 export interface Event {
   id: string; type: string; category: string; severity: 'low' | 'medium' | 'high'; confidence: number;
   started_at: number; ended_at: number | null; duration_s: number; frames: number[]; detail: string; message: string;
+  /** what the event was measured against: baselines, observed values, thresholds */
+  basis: Record<string, unknown>; measured: string;
+}
+/** The start-of-session check: shown to the candidate before the session counts. */
+export interface SessionCheck {
+  status: 'checking' | 'ready' | 'needs_attention'; calibrated: boolean;
+  face_found: boolean | null; well_lit: boolean | null;
+  camera: { yaw_deg: number | null; view: 'unknown' | 'frontal' | 'angled' | 'from the side' };
+  gaze_assessable: boolean; gaze_reason: string | null; setup: string[]; advice: string[];
 }
 export interface Risk { score: number; level: 'low' | 'medium' | 'high'; verdict: 'clear' | 'review' | 'high_risk' }
 export interface FrameResult {
@@ -19,6 +28,7 @@ export interface FrameResult {
   quality: { brightness: number; contrast: number; sharpness: number; usable: boolean; issues: string[] };
   events: Event[];
   risk: Risk;
+  check: SessionCheck;
 }
 export interface Report {
   session_id: string; candidate_id: string; status: 'active' | 'ended'; verdict: Risk['verdict'];
@@ -40,6 +50,7 @@ export class RateLimitError extends ApiError {}
 export class ServiceUnavailableError extends ApiError {}
 export class ConnectionError extends Error {}
 export const CLIENT_EVENTS: ClientEventType[];
+export const POLICY_VIOLATION: 1008;
 
 export interface ClientOptions { apiKey?: string; retries?: number; backoffMs?: number; fetch?: typeof fetch; WebSocket?: unknown }
 export interface StreamOptions {
@@ -51,7 +62,8 @@ export interface StreamOptions {
 export class StreamConnection {
   sessionId: string | null; state: StreamState; ready: Promise<{ session_id: string }>;
   sendFrame(frame: Blob | ArrayBuffer | Uint8Array): boolean;
-  sendClientEvent(type: ClientEventType, timestamp?: number): boolean;
+  sendClientEvent(type: ClientEventType, timestamp?: number, detail?: string): boolean;
+  sendCamera(label: string): boolean;
   calibrate(): void;
   end(): Promise<Report>;
   close(): void;
@@ -69,6 +81,6 @@ export class InterviewClient {
   getReport(sessionId: string): Promise<Report>;
   getStatus(sessionId: string): Promise<Record<string, unknown>>;
   calibrate(sessionId: string): Promise<{ session_id: string; calibration: 'restarted' }>;
-  sendClientEvent(sessionId: string, type: ClientEventType, options?: { timestamp?: number }): Promise<{ session_id: string; event: Event }>;
+  sendClientEvent(sessionId: string, type: ClientEventType, options?: { timestamp?: number; detail?: string }): Promise<{ session_id: string; event: Event | null; events: Event[] }>;
   stream(options?: StreamOptions): StreamConnection;
 }

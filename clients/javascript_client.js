@@ -39,7 +39,9 @@ const BY_STATUS = {
   429: RateLimitError, 503: ServiceUnavailableError,
 };
 const RETRY = new Set([429, 503]);
-export const CLIENT_EVENTS = ['tab_hidden', 'window_blur', 'fullscreen_exit', 'copy_paste'];
+export const CLIENT_EVENTS = ['tab_hidden', 'window_blur', 'fullscreen_exit', 'copy_paste', 'camera'];
+/** WebSocket close code for a missing or wrong API key: the stream stops, it does not retry. */
+export const POLICY_VIOLATION = 1008;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -128,10 +130,11 @@ export class InterviewClient {
   getStatus(sessionId) { return this.request('GET', `/sessions/${encodeURIComponent(sessionId)}`); }
   calibrate(sessionId) { return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/calibrate`); }
 
-  /** tab_hidden, window_blur, fullscreen_exit or copy_paste. */
-  sendClientEvent(sessionId, type, { timestamp } = {}) {
+  /** tab_hidden, window_blur, fullscreen_exit, copy_paste, or camera (with the camera's label as `detail`). */
+  sendClientEvent(sessionId, type, { timestamp, detail } = {}) {
     const json = { type };
     if (timestamp !== undefined) json.timestamp = timestamp;
+    if (detail !== undefined) json.detail = detail;
     return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/client-events`, { json });
   }
 
@@ -158,7 +161,7 @@ export class InterviewClient {
  * @property {string|object} [policy]
  * @property {(result: object) => void} [onResult] one per analysed frame
  * @property {(event: object) => void} [onEvent] events opened, escalated or closed
- * @property {(state: string) => void} [onState] connecting | live | reconnecting | unreachable | ended
+ * @property {(state: string) => void} [onState] connecting | live | reconnecting | unreachable | unauthorised | ended
  * @property {(error: ApiError) => void} [onError]
  * @property {(skipped: object) => void} [onSkipped]
  * @property {number} [maxReconnects] default Infinity
@@ -195,9 +198,20 @@ export class StreamConnection {
       socket.send(JSON.stringify(hello));
     };
     socket.onmessage = (message) => this.receive(JSON.parse(typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data)));
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       this.inFlight = 0;
       if (this.closed || this.state === 'ended') return;
+      if (event?.code === POLICY_VIOLATION) {
+        // a refused key does not get better by retrying: stop, and say why
+        const [code, ...rest] = String(event.reason || 'unauthorized: not authorised').split(': ');
+        const error = new AuthenticationError(401, code, rest.join(': ') || 'not authorised');
+        this.closed = true;
+        this.setState('unauthorised');
+        this.options.onError?.(error);
+        this.rejectReady(error);
+        this.pendingEnd?.reject(error);
+        return;
+      }
       if (this.reconnects >= (this.options.maxReconnects ?? Infinity)) {
         this.setState('unreachable');
         this.rejectReady(new ConnectionError(`the stream at ${this.client.streamUrl} is unreachable`));
@@ -229,7 +243,7 @@ export class StreamConnection {
         this.options.onSkipped?.(message);
         break;
       case 'client_event':
-        this.options.onEvent?.(message.event);
+        for (const event of message.events ?? []) this.options.onEvent?.(event);
         break;
       case 'error': {
         const error = new ApiError(0, message.code, message.message);
@@ -255,11 +269,14 @@ export class StreamConnection {
     return true;
   }
 
-  sendClientEvent(type, timestamp) {
+  sendClientEvent(type, timestamp, detail) {
     if (this.state !== 'live') return false;
-    this.socket.send(JSON.stringify({ type: 'client_event', event: type, timestamp }));
+    this.socket.send(JSON.stringify({ type: 'client_event', event: type, timestamp, detail }));
     return true;
   }
+
+  /** The camera in use (its device label): sent when the stream starts and whenever the camera changes. */
+  sendCamera(label) { return this.sendClientEvent('camera', undefined, String(label || 'unnamed camera').slice(0, 200)); }
 
   calibrate() { if (this.state === 'live') this.socket.send(JSON.stringify({ type: 'calibrate' })); }
 

@@ -63,7 +63,7 @@ def main() -> int:
             faces, gaze, risk = result["faces"]["count"], result["gaze"]["direction"], result["risk"]["score"]
             print(f"{result['timestamp']:7.2f} s  faces {faces}  gaze {gaze:<8} risk {risk:5.1f}  events: {events}")
         report = client.end_session(session_id)
-    print(f"\nverdict: {report['verdict']}  ({report['summary']['explanation']['meaning']})")
+    print(f"\nverdict: {report['verdict']}  ({report['summary']['explanation']['reason']})")
     for event in report["events"]:
         print(f"  {event['started_at']:7.2f} s  {event['type']:<16} {event['severity']:<6} {event['message']}")
     print(f"report page: {args.url}/sessions/{session_id}/report.html")

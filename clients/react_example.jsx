@@ -5,6 +5,10 @@
  * face count, gaze, risk gauge, latest events) and reports page events (hidden tab, lost focus, leaving
  * full screen, copy/paste) to the service. Friendly states for a denied camera, no camera, an unreachable
  * server and reconnecting.
+ *
+ * Before the session counts, it shows the service's start-of-session check (`result.check`): face found
+ * and well lit, the camera's angle, what was taken as the candidate's setup, whether gaze can be read, and
+ * what to do when something is off ("place the camera in front of you").
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { InterviewClient } from './javascript_client.js';
@@ -18,6 +22,7 @@ const MESSAGES = {
   live: 'Live',
   reconnecting: 'Connection lost: reconnecting… (your session continues)',
   unreachable: 'The proctoring service cannot be reached. Check your connection; we will keep trying.',
+  unauthorised: 'Not authorised: the proctoring service refused the API key. Check the key, then reload the page.',
   ended: 'Session ended.',
 };
 const VERDICT = { clear: 'Clear', review: 'Needs human review', high_risk: 'Needs human review soon' };
@@ -28,6 +33,28 @@ const styles = {
   state: (ok) => ({ padding: '6px 8px', borderRadius: 6, background: ok ? '#e8f5e9' : '#fff4e5', color: ok ? '#1b5e20' : '#8a4b00' }),
   button: { padding: '6px 12px', borderRadius: 6, border: '1px solid #b3261e', background: '#fff', color: '#b3261e', cursor: 'pointer' },
 };
+
+const CHECK_TITLE = {
+  checking: 'Checking your camera: look at your screen for a few seconds…',
+  ready: 'Your camera is set up.',
+  needs_attention: 'Please adjust your camera',
+};
+
+function SessionCheck({ check }) {
+  const ok = (value) => (value === null || value === undefined ? '…' : value ? 'yes' : 'no');
+  return (
+    <div data-testid="session-check" data-status={check.status} style={styles.state(check.status === 'ready')}>
+      <b>{CHECK_TITLE[check.status]}</b>
+      <ul style={{ margin: '4px 0', paddingLeft: 18 }}>
+        <li>Face in view: {ok(check.face_found)}; well lit: {ok(check.well_lit)}</li>
+        <li>Camera: {check.camera.view === 'unknown' ? '…' : check.camera.view}</li>
+        <li>Gaze can be read: {check.calibrated ? ok(check.gaze_assessable) : '…'}</li>
+        {check.setup.length > 0 && <li>Taken as your setup: {check.setup.join(', ')}</li>}
+      </ul>
+      {check.advice.map((line) => <div key={line} data-testid="check-advice">{line}</div>)}
+    </div>
+  );
+}
 
 function RiskGauge({ score = 0, level = 'low' }) {
   const colour = level === 'high' ? '#d9534f' : level === 'medium' ? '#f0a43a' : '#4caf50';
@@ -84,7 +111,17 @@ export function InterviewMonitor({
         onEvent: (event) => { setEvents((list) => [event, ...list.filter((e) => e.id !== event.id)].slice(0, 5)); onEvent?.(event); },
       });
       connection.current = conn;
-      conn.ready.then((hello) => { setSessionId(hello.session_id); onSession?.(hello.session_id); }).catch(() => {});
+      const track = stream.getVideoTracks()[0];
+      let camera = null;
+      const reportCamera = () => {
+        const label = track?.label || 'unnamed camera';
+        if (label !== camera && conn.sendCamera(label)) camera = label;
+      };
+      conn.ready.then((hello) => {
+        setSessionId(hello.session_id); onSession?.(hello.session_id); reportCamera();
+      }).catch(() => {});
+      track?.addEventListener('ended', reportCamera);
+      navigator.mediaDevices.addEventListener?.('devicechange', reportCamera);
       timer = setInterval(() => {
         const video = videoRef.current;
         if (!video || video.readyState < 2 || conn.state !== 'live') return;
@@ -127,6 +164,7 @@ export function InterviewMonitor({
     <div style={styles.panel} data-testid="interview-monitor" data-state={state} data-session-id={sessionId ?? ''}>
       <video ref={videoRef} muted playsInline style={{ ...styles.video, display: showPreview ? 'block' : 'none' }} />
       <div style={styles.state(state === 'live')} role="status" data-testid="state">{MESSAGES[state]}</div>
+      {result?.check && state !== 'ended' && result.check.status !== 'ready' && <SessionCheck check={result.check} />}
       {result && state !== 'ended' && (
         <>
           <div style={styles.row}><span data-testid="faces">{faces === 1 ? '1 face' : `${faces} faces`}</span>

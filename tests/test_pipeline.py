@@ -32,7 +32,7 @@ async def test_a_session_keeps_the_face_track_while_active_and_drops_it_at_the_e
         assert stored is not None and stored.face_track is not None and stored.face_track.timestamp == frames[-1][0]
         await pipeline.end_session(record.id, None)
         ended = await store.get(record.id)
-        assert ended is not None and ended.face_track is None and ended.object_schedule is None
+        assert ended is not None and ended.face_track is None and ended.stream_schedule is None
     finally:
         pipeline.close()
 

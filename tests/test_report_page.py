@@ -13,7 +13,7 @@ import pytest
 
 from interview_integrity.analysis.policy import build_policy
 from interview_integrity.analysis.replay import offline_report, replay_video
-from interview_integrity.report_page import render_report
+from interview_integrity.report import render_report
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from tests.servers_browser import screenshot
 

@@ -33,8 +33,9 @@ test('typed errors from the error JSON', async () => {
   await assert.rejects(client.getReport('no-such-session'), (error) => error instanceof NotFoundError && error.code === 'session_not_found');
   const sessionId = await client.startSession('errors');
   await assert.rejects(client.analyzeFrame(sessionId, new TextEncoder().encode('not an image')), (error) => error instanceof BadRequestError && error.status === 400);
-  await client.endSession(sessionId);
-  await assert.rejects(client.endSession(sessionId), ConflictError);
+  const ended = await client.endSession(sessionId);
+  assert.deepEqual(await client.endSession(sessionId), ended, 'a repeated end returns the same report');
+  await assert.rejects(client.analyzeFrame(sessionId, new TextEncoder().encode('late')), (error) => error instanceof ConflictError && error.code === 'session_ended');
 });
 
 test('429 is retried after Retry-After, then raised', async () => {

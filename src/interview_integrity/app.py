@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from interview_integrity import __version__, logs
-from interview_integrity.api import demo, errors, routes, websocket
+from interview_integrity.api import demo, docs, errors, routes, websocket
 from interview_integrity.api.middleware import RequestContext
 from interview_integrity.api.state import Services
 from interview_integrity.config import Settings
@@ -27,6 +27,7 @@ from interview_integrity.sessions.base import SessionStore
 from interview_integrity.sessions.factory import build_store
 from interview_integrity.sessions.redis import RedisStore
 from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.webhooks import Webhooks
 
 log = logging.getLogger("interview_integrity.app")
 
@@ -57,10 +58,10 @@ def _limiter(settings: Settings, store: SessionStore) -> RateLimiter:
     return MemoryRateLimiter(settings.rate_limit_per_minute)
 
 
-async def _load_models(services: Services, store: SessionStore) -> None:
+async def _load_models(services: Services, store: SessionStore, webhooks: Webhooks) -> None:
     settings = services.settings
     analyzer = await asyncio.to_thread(FrameAnalyzer, settings.vision, settings.worker_count())
-    pipeline = Pipeline(settings, analyzer, store, services.metrics)
+    pipeline = Pipeline(settings, analyzer, store, services.metrics, webhooks)
     await pipeline.warm_up()
     services.pipeline = pipeline
     log.info("models warm", extra={"fields": {"workers": settings.worker_count(), "store": settings.session_store}})
@@ -85,7 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logs.guard_server_logs()  # uvicorn has configured its loggers by now
         store = await build_store(settings)  # raises when a configured Redis is unreachable
         services.limiter = _limiter(settings, store)
-        loading = asyncio.create_task(_load_models(services, store))
+        webhooks = Webhooks(
+            settings.webhook_url, settings.webhook_secret, timeout_s=settings.webhook_timeout_s,
+            attempts=settings.webhook_attempts,
+        )  # fmt: skip
+        loading = asyncio.create_task(_load_models(services, store, webhooks))
         sweeper = asyncio.create_task(_sweep(store, settings.cleanup_interval_s))
         try:
             yield
@@ -97,14 +102,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if services.pipeline is not None:
                 await asyncio.to_thread(services.pipeline.close)
                 await asyncio.to_thread(services.pipeline.analyzer.close)
+            await webhooks.drain()
             await store.close()
 
-    app = FastAPI(title="Interview Integrity Service", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="Interview Integrity Service",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served from the install by api/docs.py, never from a CDN
+        redoc_url=None,
+    )
     app.state.services = services
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(websocket.router)
     app.include_router(demo.router)
+    app.include_router(docs.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

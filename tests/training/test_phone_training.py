@@ -80,7 +80,8 @@ def test_a_few_steps_on_real_images_lower_the_loss(template: onnx.ModelProto) ->
 
 
 def test_the_command_trains_exports_and_measures_a_model_the_service_can_load(tmp_path: Path) -> None:
-    result = train(TrainConfig(data=DATA, out=tmp_path, epochs=1, limit=6, max_steps=2, batch=4), say=lambda _: None)
+    config = TrainConfig(data=DATA, out=tmp_path, epochs=1, limit=6, max_steps=2, batch=4, learning_rate=1e-4)
+    result = train(config, say=lambda _: None)
     assert result.model.stat().st_size < 10 * 1024 * 1024
     assert (tmp_path / "train-log.jsonl").read_text().count("\n") == 1
     assert {"ap50", "image_recall", "false_alarms"} <= set(result.metrics["test"])

@@ -6,12 +6,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from interview_integrity.analysis.check import SessionCheck
 from interview_integrity.analysis.events import ClientEventType, Event
 from interview_integrity.analysis.policy import PolicyOverrides, PresetName
 from interview_integrity.api.limits import check_metadata, check_policy
 from interview_integrity.clock import MAX_TIMESTAMP
 from interview_integrity.scoring import Risk
-from interview_integrity.sessions.base import Evidence, Review
+from interview_integrity.sessions.base import Delivery, Evidence, Review
 from interview_integrity.vision.signals import DetectedObject, Faces, Gaze, HeadPose, Quality
 
 # A number of seconds: a JSON number, finite, never a string or a boolean (see clock.py for what it means).
@@ -47,6 +48,11 @@ class SessionCreate(BaseModel):
         "EVIDENCE_SNAPSHOTS setting, off unless switched on).",
         strict=True,
     )
+    reference_photo: str | None = Field(
+        default=None,
+        description="Optional: a photo of the candidate (base64 or a `data:` URL, one face). Only its face "
+        "embedding is kept, with the session; each sampled frame is compared with it (identity_changed).",
+    )
 
     @field_validator("metadata", mode="before")
     @classmethod
@@ -57,6 +63,18 @@ class SessionCreate(BaseModel):
     @classmethod
     def _bounded_policy(cls, value: Any) -> Any:
         return check_policy(value)
+
+
+class ReferencePhoto(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    photo: str = Field(min_length=1, description="JPEG, PNG or WebP as base64 or a `data:` URL, one face in it.")
+
+
+class ReferencePhotoKept(BaseModel):
+    session_id: str
+    reference_photo: Literal["kept"]
+    faces: int
 
 
 class SessionCreated(BaseModel):
@@ -94,6 +112,7 @@ class FrameResult(BaseModel):
     quality: Quality
     events: list[Event] = Field(description="Events opened, escalated or closed by this frame.")
     risk: Risk
+    check: SessionCheck = Field(description="The start-of-session check, as it stands after this frame.")
 
 
 class SessionRef(BaseModel):
@@ -105,7 +124,11 @@ class SessionRef(BaseModel):
 class ClientEventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: ClientEventType
+    type: ClientEventType = Field(
+        description="A page event, or `camera`: the camera in use, its label as `detail` (sent when the session "
+        "starts and when the camera changes)."
+    )
+    detail: str = Field(default="", max_length=200, description="For `camera`: the device's label.")
     timestamp: Seconds | None = Field(
         default=None, description="On the session's clock; default: the session's current time."
     )
@@ -113,7 +136,9 @@ class ClientEventCreate(BaseModel):
 
 class ClientEventAccepted(BaseModel):
     session_id: str
-    event: Event
+    event: Event | None = Field(description="The event raised (a page event always raises one; `camera` only for a "
+                                "virtual or a changed camera).")  # fmt: skip
+    events: list[Event] = Field(description="Every event raised (a virtual camera that replaced another: two).")
 
 
 class CalibrationRestarted(BaseModel):
@@ -125,6 +150,9 @@ class ReviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     event_id: str | None = Field(default=None, description="The event decided on; null for the whole session.")
+    reviewer: str = Field(
+        default="", max_length=100, description="The reviewer's name or id, recorded with the decision and shown."
+    )
     decision: Literal["confirmed", "dismissed"]
     note: str = Field(default="", max_length=2000)
 
@@ -143,6 +171,10 @@ class SessionReport(BaseModel):
     )
     events: list[Event]
     started_at: float | None = Field(description="Time of the first frame (the frames' clock).")
+    stream: dict[str, Any] = Field(
+        default_factory=dict,
+        description="first_frame_at, last_frame_at, and the gaps (over 2 s without a frame) on the session's clock.",
+    )
     risk_timeline: list[tuple[float, float]] = Field(description="(time, live risk score), for the chart.")
     evidence: list[Evidence] = Field(description="Evidence snapshots: empty unless switched on.")
     reviews: list[Review] = Field(description="Reviewer decisions; they never change the measured events.")
@@ -163,4 +195,40 @@ class SessionStatus(BaseModel):
     open_events: list[Event]
     events: int
     risk: Risk
+    check: SessionCheck
     summary: dict[str, Any]
+
+
+class SessionListed(BaseModel):
+    session_id: str
+    candidate_id: str
+    status: Literal["active", "ended"]
+    created_at: float
+    ended_at: float | None
+    frames_analyzed: int
+    events: int
+    peak_risk: float
+    verdict: Literal["clear", "review", "high_risk"]
+
+
+class SessionList(BaseModel):
+    sessions: list[SessionListed]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last one.")
+
+
+class EventsPage(BaseModel):
+    session_id: str
+    total: int
+    events: list[Event]
+    next_cursor: str | None
+
+
+class ReportLink(BaseModel):
+    url: str = Field(description="Opens the reviewer's page in a browser, no API key needed, until `expires_at`.")
+    path: str = Field(description="The same without the host, for a server behind a proxy.")
+    expires_at: int = Field(description="Unix time.")
+
+
+class WebhookLog(BaseModel):
+    session_id: str
+    deliveries: list[Delivery]

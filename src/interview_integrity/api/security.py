@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
+from interview_integrity import links
 from interview_integrity.api.state import Services, ServicesDep
 from interview_integrity.errors import RateLimited, Unauthorized
 
@@ -56,3 +59,32 @@ async def authenticate(request: Request, services: ServicesDep) -> str | None:
 
 
 OwnerDep = Annotated[str | None, Depends(authenticate)]
+
+
+@dataclass(frozen=True)
+class ReportAccess:
+    owner: str | None
+    signed: bool  # a valid signed link: it stands for the session's owner
+
+
+async def report_access(session_id: str, request: Request, services: ServicesDep) -> ReportAccess:
+    """The reviewer's page takes the API key, or a signed link (`expires` and `signature`) to this session."""
+    expires, signature = request.query_params.get("expires"), request.query_params.get("signature")
+    if expires is None and signature is None:
+        return ReportAccess(await authenticate(request, services), signed=False)
+    settings = services.settings
+    key = links.secret(settings.report_link_secret, settings.api_keys)
+    if (
+        not expires
+        or not expires.isdigit()
+        or not signature
+        or not links.valid(key, session_id, int(expires), signature, time.time())
+    ):
+        raise Unauthorized(
+            "the report link is not valid for this session, or it has expired", code="invalid_report_link"
+        )
+    await rate_limit(services, client_key(request, None))
+    return ReportAccess(None, signed=True)
+
+
+ReportAccessDep = Annotated[ReportAccess, Depends(report_access)]

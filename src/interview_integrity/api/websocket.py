@@ -2,7 +2,8 @@
 
 Client -> server: a JSON `start` {candidate_id, policy?, metadata?} or `resume` {session_id}; then frames as
 binary JPEG/PNG/WebP messages (timed by the server on arrival) or JSON `frame` {frame, timestamp?};
-`client_event` {event, timestamp?}; `calibrate`; `ping`; `end`. Server -> client: `session`, one `result`
+`client_event` {event, timestamp?, detail?} (`event` `camera` with the camera's label as `detail`); `calibrate`;
+`ping`; `end`. Server -> client: `session`, one `result`
 per analysed frame (the same object as POST /analyze-frame), `skipped` when a newer frame replaced one still
 waiting (the socket never queues stale frames), `error` {code, message, fatal} (the socket stays open unless
 fatal), `pong`, and `report` after `end`, then the socket closes (1000). A missing or wrong API key closes
@@ -25,6 +26,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from interview_integrity import logs
+from interview_integrity.analysis.events import CLIENT_EVENT_TYPES
 from interview_integrity.api.limits import MAX_MESSAGE_DEPTH, check_metadata, check_policy, depth
 from interview_integrity.api.security import check_key, client_key, rate_limit
 from interview_integrity.api.state import Services
@@ -37,7 +39,7 @@ router = APIRouter()
 log = logging.getLogger("interview_integrity.ws")
 POLICY_VIOLATION = 1008
 _DRAIN_TIMEOUT_S = 30.0
-CLIENT_EVENTS = ("tab_hidden", "window_blur", "fullscreen_exit", "copy_paste")
+CLIENT_EVENTS = CLIENT_EVENT_TYPES
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -164,7 +166,12 @@ class StreamSession:
             if event_type not in CLIENT_EVENTS:
                 raise InvalidInput(f"unknown client event {event_type!r}; one of {list(CLIENT_EVENTS)}",
                                    code="invalid_client_event")  # fmt: skip
-            result = await self.pipeline.client_event(session_id, self.owner, str(event_type), _timestamp(message))
+            detail = message.get("detail", "")
+            if not isinstance(detail, str) or len(detail) > 200:
+                raise InvalidInput("'detail' must be a string of at most 200 characters", code="invalid_client_event")
+            result = await self.pipeline.client_event(
+                session_id, self.owner, str(event_type), _timestamp(message), detail
+            )
             await self.send({"type": "client_event", **result})
         elif kind == "calibrate":
             await self.send({"type": "calibration", **await self.pipeline.calibrate(self._session(), self.owner)})

@@ -25,7 +25,7 @@ from interview_integrity.analysis.engine import SessionState
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.errors import ServiceError
-from interview_integrity.vision.schedule import ObjectSchedule
+from interview_integrity.vision.schedule import StreamSchedule
 from interview_integrity.vision.signals import FaceTrack
 
 T = TypeVar("T")
@@ -62,6 +62,19 @@ class Evidence(BaseModel):
         )  # fmt: skip
 
 
+class Delivery(BaseModel):
+    """One webhook delivery and how its attempts went."""
+
+    id: str
+    event: str
+    url: str
+    attempts: int = 0
+    status: int | None = Field(default=None, description="The last attempt's HTTP status; None: no answer.")
+    delivered: bool = False
+    last_attempt_at: float | None = None
+    error: str | None = None
+
+
 class Review(BaseModel):
     """A reviewer's decision. It is recorded beside the events; the measured events never change."""
 
@@ -86,11 +99,15 @@ class SessionRecord(BaseModel):
     next_frame_index: int = 0
     state: SessionState = Field(default_factory=SessionState)
     face_track: FaceTrack | None = Field(default=None, description="The last frame's faces, for the next to follow.")
-    object_schedule: ObjectSchedule | None = Field(default=None, description="When the next frame's detectors are due.")
+    stream_schedule: StreamSchedule | None = Field(
+        default=None, description="When the next frame's costly parts are due."
+    )
     report: dict[str, Any] | None = None
     evidence_enabled: bool = False
     evidence_for: list[str] = Field(default_factory=list, description="Events with a snapshot under the evidence key.")
     reviews: list[Review] = Field(default_factory=list)
+    notified_high: bool = Field(default=False, description="The first high-severity event's webhook was sent.")
+    webhooks: list[Delivery] = Field(default_factory=list, description="Webhook deliveries for this session.")
 
 
 class Expiry:
@@ -123,6 +140,14 @@ class SessionStore(Protocol):
 
     async def evidence(self, session_id: str) -> list[Evidence]:
         """The session's snapshots, in time order."""
+        ...
+
+    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
+        """Up to `count` of the owner's sessions, newest first, created before `before` (created_at, id)."""
+        ...
+
+    async def remember(self, key: str, value: str, ttl_s: int) -> str | None:
+        """Keep `value` under `key` for `ttl_s` unless the key holds one already; returns that one, else None."""
         ...
 
     def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AbstractAsyncContextManager[None]:

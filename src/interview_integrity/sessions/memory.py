@@ -20,6 +20,8 @@ class MemoryStore:
         # records are kept as JSON, like in Redis: no caller can change a stored record by accident
         self._records: dict[str, tuple[str, float, bool]] = {}  # id -> (json, expires_at, active)
         self._evidence: dict[str, dict[str, str]] = {}  # id -> event id -> snapshot JSON
+        self._owned: dict[str, tuple[str | None, float]] = {}  # id -> (owner, created_at), for listing
+        self._remembered: dict[str, tuple[str, float]] = {}  # key -> (value, expires_at)
         self._lock = asyncio.Lock()
 
     def _live(self, session_id: str) -> str | None:
@@ -33,6 +35,7 @@ class MemoryStore:
 
     def _drop(self, session_id: str) -> bool:
         self._evidence.pop(session_id, None)
+        self._owned.pop(session_id, None)
         return self._records.pop(session_id, None) is not None
 
     def _put(self, record: SessionRecord) -> None:
@@ -42,6 +45,7 @@ class MemoryStore:
     async def create(self, record: SessionRecord) -> None:
         async with self._lock:
             self._put(record)
+            self._owned[record.id] = (record.owner, record.created_at)
 
     async def get(self, session_id: str) -> SessionRecord | None:
         data = self._live(session_id)
@@ -77,6 +81,31 @@ class MemoryStore:
         snapshots = [Evidence.model_validate_json(item) for item in self._evidence.get(session_id, {}).values()]
         return sorted(snapshots, key=lambda e: (e.timestamp, e.frame_index))
 
+    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
+        ordered = sorted(
+            ((created, session_id) for session_id, (who, created) in self._owned.items() if who == owner),
+            reverse=True,
+        )
+        found = []
+        for key in ordered:
+            if before is not None and key >= before:
+                continue
+            record = await self.get(key[1])
+            if record is not None:
+                found.append(record)
+            if len(found) >= count:
+                break
+        return found
+
+    async def remember(self, key: str, value: str, ttl_s: int) -> str | None:
+        async with self._lock:
+            now = self._clock()
+            kept = self._remembered.get(key)
+            if kept is not None and kept[1] > now:
+                return kept[0]
+            self._remembered[key] = (value, now + ttl_s)
+            return None
+
     @asynccontextmanager
     async def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AsyncIterator[None]:
         yield  # one process: the pipeline's sequencer already orders the session's frames
@@ -91,6 +120,7 @@ class MemoryStore:
             expired = [key for key, (_, expires, _) in self._records.items() if expires <= now]
             for key in expired:
                 self._drop(key)
+            self._remembered = {k: v for k, v in self._remembered.items() if v[1] > now}
             return len(expired)
 
     async def ping(self) -> bool:

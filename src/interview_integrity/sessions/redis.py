@@ -39,6 +39,8 @@ _PREFIX = "ii:session:"
 _EVIDENCE = "ii:evidence:"
 _QUEUE, _LOCK = "ii:queue:", "ii:turn:"
 _ACTIVE = "ii:active"  # sorted set: session id -> expiry (unix seconds) of active sessions
+_OWNED = "ii:owner:"  # sorted set per owner: session id -> created_at, for listing
+_REMEMBERED = "ii:remember:"
 _MAX_RETRIES = 100
 _TURN_WAIT_S = 20.0  # a frame that waits longer for its turn is refused (503) and its member expires
 _TURN_HOLD_MS = 30_000  # a holder that died releases the session after this
@@ -81,6 +83,10 @@ return 1
 """
 
 
+def _owned(owner: str | None) -> str:
+    return _OWNED + (owner or "-")
+
+
 @contextmanager
 def answering() -> Iterator[None]:
     """Redis going away mid-request is StoreUnavailableError (503, retry), never an internal error. The
@@ -120,6 +126,7 @@ class RedisStore:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(_PREFIX + record.id, record.model_dump_json(), ex=ttl)
                 self._index_active(pipe, record, ttl)
+                pipe.zadd(_owned(record.owner), {record.id: record.created_at})
                 await pipe.execute()
 
     async def get(self, session_id: str) -> SessionRecord | None:
@@ -154,12 +161,41 @@ class RedisStore:
 
     async def delete(self, session_id: str) -> bool:
         with answering():
+            record = await self.get(session_id)
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.delete(_PREFIX + session_id)
                 pipe.delete(_EVIDENCE + session_id)
                 pipe.zrem(_ACTIVE, session_id)
-                deleted, _, _ = await pipe.execute()
+                if record is not None:
+                    pipe.zrem(_owned(record.owner), session_id)
+                deleted = (await pipe.execute())[0]
         return bool(deleted)
+
+    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
+        key, cursor = _owned(owner), before
+        found: list[SessionRecord] = []
+        with answering():
+            while len(found) < count:
+                top: float | str = "+inf" if cursor is None else cursor[0]
+                raw: list[tuple[str, float]] = await self._redis.zrevrangebyscore(
+                    key, top, "-inf", start=0, num=2 * count + 1, withscores=True
+                )  # type: ignore[assignment]
+                rows = [(str(sid), float(score)) for sid, score in raw]
+                rows = [(sid, score) for sid, score in rows if cursor is None or (score, sid) < cursor]
+                if not rows:
+                    break
+                records = await self._redis.mget([_PREFIX + sid for sid, _ in rows])
+                gone = [sid for (sid, _), data in zip(rows, records, strict=True) if data is None]
+                if gone:
+                    await self._redis.zrem(key, *gone)  # expired since: the index forgets them too
+                found += [SessionRecord.model_validate_json(data) for data in records if data is not None]
+                cursor = (rows[-1][1], rows[-1][0])
+        return found[:count]
+
+    async def remember(self, key: str, value: str, ttl_s: int) -> str | None:
+        with answering():
+            kept = await self._redis.set(_REMEMBERED + key, value, ex=ttl_s, nx=True, get=True)
+        return None if kept is None else str(kept)
 
     async def add_evidence(self, session_id: str, evidence: Evidence, limit: int) -> bool:
         with answering():

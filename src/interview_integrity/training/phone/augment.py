@@ -3,8 +3,9 @@
 Interviews see phones far and near, cut by the frame's border, in poor light, blurred and through heavy
 JPEG. Each training image is therefore, at random: shrunk onto a background from the negatives (a phone
 across the room), cropped (possibly through a phone: a box less than half in view is ignored rather than
-called background), mirrored, stretched to the detector's square input the way the service stretches a
-4:3 frame, and altered in light, colour, noise, blur, resolution and JPEG quality.
+called background, as are the likely phones that the labels miss), mirrored, stretched to the detector's
+square input the way the service stretches a 4:3 frame, and altered in light, colour, noise, blur,
+resolution and JPEG quality.
 """
 
 from __future__ import annotations
@@ -21,21 +22,25 @@ _KEEP_VISIBLE = 0.5  # a box with less than this share in view is ignored, not l
 
 def augment(sample: Sample, rng: np.random.Generator, backgrounds: list[Sample]) -> tuple[Array, Array, Array]:
     """(300x300 RGB image, phone boxes, ignored boxes); boxes normalised (ymin, xmin, ymax, xmax)."""
-    image, boxes = sample.image, sample.boxes.copy()
-    ignore = np.zeros((0, 4), np.float32)
-    if backgrounds and rng.random() < 0.35:
-        image, boxes = _zoom_out(image, boxes, backgrounds[int(rng.integers(len(backgrounds)))].image, rng)
-    if rng.random() < 0.7:
-        image, boxes, ignore = _crop(image, boxes, rng)
+    image, boxes, ignore = sample.image, sample.boxes.copy(), sample.ignored.copy()
+    if backgrounds and rng.random() < 0.3:
+        background = backgrounds[int(rng.integers(len(backgrounds)))].image
+        image, (boxes, ignore) = _zoom_out(image, [boxes, ignore], background, rng)
+    if rng.random() < 0.6:
+        image, boxes, ignore = _crop(image, boxes, ignore, rng)
     if rng.random() < 0.5:
         image = image[:, ::-1]
-        boxes = boxes[:, [0, 3, 2, 1]] * [1, -1, 1, -1] + [0, 1, 0, 1]
-        ignore = ignore[:, [0, 3, 2, 1]] * [1, -1, 1, -1] + [0, 1, 0, 1]
+        boxes, ignore = _mirrored(boxes), _mirrored(ignore)
     interpolation = cv2.INTER_AREA if rng.random() < 0.5 else cv2.INTER_LINEAR
     image = cv2.resize(np.ascontiguousarray(image), (SIZE, SIZE), interpolation=interpolation)
     if not sample.has_phone and rng.random() < 0.3:
         image = _pen(image, rng)
     return _photometric(image, rng), boxes.astype(np.float32), ignore.astype(np.float32)
+
+
+def _mirrored(boxes: Array) -> Array:
+    flipped: Array = boxes[:, [0, 3, 2, 1]] * [1, -1, 1, -1] + [0, 1, 0, 1]
+    return flipped
 
 
 def _pen(image: Array, rng: np.random.Generator) -> Array:
@@ -54,7 +59,9 @@ def _pen(image: Array, rng: np.random.Generator) -> Array:
     return out
 
 
-def _zoom_out(image: Array, boxes: Array, background: Array, rng: np.random.Generator) -> tuple[Array, Array]:
+def _zoom_out(
+    image: Array, box_sets: list[Array], background: Array, rng: np.random.Generator
+) -> tuple[Array, list[Array]]:
     height, width = image.shape[:2]
     scale = rng.uniform(1.3, 3.2)
     canvas_h, canvas_w = int(height * scale), int(width * scale * rng.uniform(0.8, 1.25))
@@ -64,24 +71,29 @@ def _zoom_out(image: Array, boxes: Array, background: Array, rng: np.random.Gene
     canvas[top : top + height, left : left + width] = image[:, :width]
     shift = np.array([top / canvas_h, left / canvas_w, top / canvas_h, left / canvas_w], np.float32)
     factor = np.array([height / canvas_h, image.shape[1] / canvas_w] * 2, np.float32)
-    return canvas, np.clip(boxes * factor + shift, 0, 1)
+    return canvas, [np.clip(boxes * factor + shift, 0, 1) for boxes in box_sets]
 
 
-def _crop(image: Array, boxes: Array, rng: np.random.Generator) -> tuple[Array, Array, Array]:
+def _crop(image: Array, boxes: Array, ignore: Array, rng: np.random.Generator) -> tuple[Array, Array, Array]:
     height, width = image.shape[:2]
     h = rng.uniform(0.45, 1.0)
     w = float(np.clip(h * rng.uniform(0.6, 1.6), 0.3, 1.0))
     y, x = rng.uniform(0, 1 - h), rng.uniform(0, 1 - w)
     window = np.array([y, x, y + h, x + w], np.float32)
-    clipped = np.concatenate([np.maximum(boxes[:, :2], window[:2]), np.minimum(boxes[:, 2:], window[2:])], axis=1)
-    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    inside = np.clip(clipped[:, 2] - clipped[:, 0], 0, None) * np.clip(clipped[:, 3] - clipped[:, 1], 0, None)
-    visible = inside / np.maximum(area, 1e-9)
-    relative = (clipped - [y, x, y, x]) / np.array([h, w, h, w], np.float32)
+
+    def inside(found: Array) -> tuple[Array, Array]:
+        """(boxes relative to the window, the share of each box still in view)."""
+        clipped = np.concatenate([np.maximum(found[:, :2], window[:2]), np.minimum(found[:, 2:], window[2:])], axis=1)
+        area = (found[:, 2] - found[:, 0]) * (found[:, 3] - found[:, 1])
+        seen = np.clip(clipped[:, 2] - clipped[:, 0], 0, None) * np.clip(clipped[:, 3] - clipped[:, 1], 0, None)
+        return (clipped - [y, x, y, x]) / np.array([h, w, h, w], np.float32), seen / np.maximum(area, 1e-9)
+
+    relative, visible = inside(boxes)
+    others, others_visible = inside(ignore)
     y0, x0 = int(y * height), int(x * width)
     y1, x1 = max(y0 + 2, int((y + h) * height)), max(x0 + 2, int((x + w) * width))
     kept = relative[visible >= _KEEP_VISIBLE]
-    ignored = relative[(visible > 0) & (visible < _KEEP_VISIBLE)]
+    ignored = np.concatenate([relative[(visible > 0) & (visible < _KEEP_VISIBLE)], others[others_visible > 0]])
     return image[y0:y1, x0:x1], kept, ignored
 
 

@@ -50,13 +50,19 @@ HONEST_SPLITS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _no_boxes() -> Array:
+    return np.zeros((0, 4), np.float32)
+
+
 @dataclass
 class Sample:
-    """One image (RGB uint8) and its phone boxes, normalised (ymin, xmin, ymax, xmax)."""
+    """One image (RGB uint8), its phone boxes and the boxes to ignore (likely phones the labels miss), all
+    normalised (ymin, xmin, ymax, xmax)."""
 
     name: str
     image: Array
-    boxes: Array = field(default_factory=lambda: np.zeros((0, 4), np.float32))
+    boxes: Array = field(default_factory=_no_boxes)
+    ignored: Array = field(default_factory=_no_boxes)
 
     @property
     def has_phone(self) -> bool:

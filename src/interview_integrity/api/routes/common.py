@@ -1,0 +1,37 @@
+"""What every route module shares: the documented error answers and the pipeline dependency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interview_integrity.api.schemas import ErrorResponse
+from interview_integrity.api.state import Services
+from interview_integrity.errors import Busy
+from interview_integrity.pipeline import Pipeline
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in {
+        400: "Bad input (e.g. the frame is not an image)",
+        401: "Missing or invalid API key (or report link)",
+        404: "No such session for this API key (or it expired)",
+        408: "The request body did not arrive in time",
+        409: "The session has ended, or a frame came out of time order",
+        413: "Frame or request too large",
+        415: "Unsupported content type",
+        422: "Body failed validation",
+        429: "Rate limited (see Retry-After)",
+        503: "Busy or not ready (see Retry-After)",
+    }.items()
+}
+# a page's errors are JSON too: say so, or the page's media type is assumed for them
+HTML_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {**spec, "content": {"application/json": {"schema": ErrorResponse.model_json_schema()}}}
+    for status, spec in ERRORS.items()
+}
+
+
+def pipeline_of(services: Services) -> Pipeline:
+    if services.pipeline is None:
+        raise Busy("the service is starting; models are loading", code="not_ready", retry_after=2)
+    return services.pipeline

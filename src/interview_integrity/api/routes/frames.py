@@ -1,0 +1,82 @@
+"""Frames: one frame of a session, as JSON (base64 or a data URL) or multipart (a file)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from interview_integrity import logs
+from interview_integrity.api.errors import describe_validation
+from interview_integrity.api.routes.common import ERRORS, pipeline_of
+from interview_integrity.api.schemas import FrameResult, FrameSubmit
+from interview_integrity.api.security import OwnerDep
+from interview_integrity.api.state import ServicesDep
+from interview_integrity.clock import MAX_TIMESTAMP
+from interview_integrity.errors import InvalidInput, Unprocessable, UnsupportedMediaType
+
+router = APIRouter(tags=["frames"])
+
+_FRAME_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": FrameSubmit.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["session_id", "frame"],
+                    "properties": {
+                        "session_id": {"type": "string", "minLength": 1, "maxLength": 100},
+                        "timestamp": {"type": "number", "minimum": 0, "exclusiveMaximum": MAX_TIMESTAMP},
+                        "frame": {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP file"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, float | None]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        try:
+            return FrameSubmit.model_validate_json(await request.body())
+        except ValidationError as error:
+            raise Unprocessable(describe_validation(error.errors())) from None
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        session_id, upload, raw_time = form.get("session_id"), form.get("frame"), form.get("timestamp")
+        if not isinstance(session_id, str) or not session_id:
+            raise Unprocessable("multipart field 'session_id' is required")
+        if isinstance(upload, UploadFile):
+            data = await upload.read()
+        elif isinstance(upload, str) and upload:
+            data = upload.encode()
+        else:
+            raise Unprocessable("multipart field 'frame' (an image file) is required")
+        try:
+            timestamp = float(raw_time) if isinstance(raw_time, str) and raw_time else None
+        except ValueError:
+            raise Unprocessable("multipart field 'timestamp' must be a number of seconds") from None
+        return session_id, data, timestamp
+    raise UnsupportedMediaType(
+        f"content type {content_type or 'none'!r} is not accepted: send application/json or multipart/form-data"
+    )
+
+
+@router.post("/analyze-frame", operation_id="analyzeFrame", responses=ERRORS, openapi_extra=_FRAME_BODY)
+async def analyze_frame(request: Request, services: ServicesDep, owner: OwnerDep) -> FrameResult:
+    """Analyse one frame of a session: JSON (base64 or data URL) or multipart (a file)."""
+    parsed = await _frame_request(request)
+    frame: str | bytes
+    if isinstance(parsed, FrameSubmit):
+        session_id, frame, timestamp = parsed.session_id, parsed.frame, parsed.timestamp
+    else:
+        session_id, frame, timestamp = parsed
+    if isinstance(frame, bytes) and not frame:
+        raise InvalidInput("the frame is empty", code="empty_image")
+    logs.session_id.set(session_id)
+    result = await pipeline_of(services).analyze_frame(session_id, owner, frame, timestamp)
+    return FrameResult.model_validate(result)
