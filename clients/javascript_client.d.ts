@@ -34,7 +34,7 @@ export interface Report {
   session_id: string; candidate_id: string; status: 'active' | 'ended'; verdict: Risk['verdict'];
   summary: Record<string, unknown>; events: Event[]; risk_timeline: [number, number][];
   evidence: { event_id: string; event_type: string; frame_index: number; timestamp: number; jpeg_base64: string }[];
-  reviews: { id: string; event_id: string | null; decision: 'confirmed' | 'dismissed'; note: string }[];
+  reviews: { id: string; event_id: string | null; decision: 'confirmed' | 'dismissed'; note: string; reviewer: string }[];
   policy: Record<string, unknown>;
 }
 
@@ -56,17 +56,33 @@ export interface ClientOptions { apiKey?: string; retries?: number; backoffMs?: 
 export interface StreamOptions {
   candidateId?: string; sessionId?: string; policy?: string | object; maxReconnects?: number;
   onResult?(result: FrameResult): void; onEvent?(event: Event): void; onState?(state: StreamState): void;
-  onError?(error: ApiError): void; onSkipped?(skipped: { reason: string; skipped_total: number }): void;
+  onError?(error: ApiError | ConnectionError): void; onSkipped?(skipped: { reason: string; skipped_total: number }): void;
+  onMessage?(message: Record<string, unknown>): void;
 }
+export interface WebRTCOptions extends StreamOptions {
+  /** frames analysed per second of track time (the server caps it) */
+  fps?: number; iceServers?: RTCIceServer[]; maxBitrate?: number; RTCPeerConnection?: unknown;
+}
+export interface TrackStats { frames_received: number; frames_sampled: number; skipped_total: number; bytes_received: number; seconds: number }
 
-export class StreamConnection {
+declare class Stream {
   sessionId: string | null; state: StreamState; ready: Promise<{ session_id: string }>;
-  sendFrame(frame: Blob | ArrayBuffer | Uint8Array): boolean;
   sendClientEvent(type: ClientEventType, timestamp?: number, detail?: string): boolean;
   sendCamera(label: string): boolean;
   calibrate(): void;
   end(): Promise<Report>;
   close(): void;
+}
+export class StreamConnection extends Stream {
+  sendFrame(frame: Blob | ArrayBuffer | Uint8Array): boolean;
+}
+/** A session's camera as a WebRTC track; results on a data channel. */
+export class WebRTCConnection extends Stream {
+  stats(): Promise<TrackStats & { type: 'stats' }>;
+}
+export interface SessionListed {
+  session_id: string; candidate_id: string; status: 'active' | 'ended'; created_at: number; ended_at: number | null;
+  frames_analyzed: number; events: number; peak_risk: number; verdict: Risk['verdict'];
 }
 
 export class InterviewClient {
@@ -82,5 +98,10 @@ export class InterviewClient {
   getStatus(sessionId: string): Promise<Record<string, unknown>>;
   calibrate(sessionId: string): Promise<{ session_id: string; calibration: 'restarted' }>;
   sendClientEvent(sessionId: string, type: ClientEventType, options?: { timestamp?: number; detail?: string }): Promise<{ session_id: string; event: Event | null; events: Event[] }>;
+  listSessions(filters?: { candidateId?: string; status?: 'active' | 'ended'; verdict?: Risk['verdict']; createdFrom?: number; createdTo?: number; limit?: number; cursor?: string }): Promise<{ sessions: SessionListed[]; next_cursor: string | null }>;
+  reportLink(sessionId: string, options?: { ttlS?: number }): Promise<string>;
+  review(sessionId: string, decision: { eventId?: string | null; decision: 'confirmed' | 'dismissed'; note?: string; reviewer?: string }): Promise<Record<string, unknown>>;
+  startWebRTC(sessionId: string, offer: { sdp: string; type: 'offer'; fps?: number }): Promise<{ session_id: string; sdp: string; type: 'answer'; fps: number }>;
   stream(options?: StreamOptions): StreamConnection;
+  streamWebRTC(sessionId: string, mediaStream: MediaStream, options?: WebRTCOptions): WebRTCConnection;
 }

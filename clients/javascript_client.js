@@ -138,6 +138,34 @@ export class InterviewClient {
     return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/client-events`, { json });
   }
 
+  /** The caller's sessions, newest first; filters: candidateId, status, verdict, createdFrom, createdTo, limit, cursor. */
+  listSessions({ candidateId, status, verdict, createdFrom, createdTo, limit, cursor } = {}) {
+    const query = new URLSearchParams();
+    const add = (name, value) => { if (value !== undefined && value !== null) query.set(name, String(value)); };
+    add('candidate_id', candidateId); add('status', status); add('verdict', verdict);
+    add('created_from', createdFrom); add('created_to', createdTo); add('limit', limit); add('cursor', cursor);
+    const text = query.toString();
+    return this.request('GET', `/sessions${text ? `?${text}` : ''}`);
+  }
+
+  /** A signed link to the reviewer's page that works in a browser without the API key, until it expires. */
+  async reportLink(sessionId, { ttlS } = {}) {
+    const query = ttlS ? `?ttl_s=${ttlS}` : '';
+    return (await this.request('GET', `/sessions/${encodeURIComponent(sessionId)}/report-link${query}`)).url;
+  }
+
+  /** Record a reviewer's decision on an event (eventId null: the whole session). */
+  review(sessionId, { eventId = null, decision, note = '', reviewer = '' }) {
+    return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/review`, {
+      json: { event_id: eventId, decision, note, reviewer },
+    });
+  }
+
+  /** POST an SDP offer ({sdp, type: 'offer', fps?}); resolves with the answer. streamWebRTC does it for you. */
+  startWebRTC(sessionId, offer) {
+    return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/webrtc`, { json: offer });
+  }
+
   /** The address of the WebSocket stream. */
   get streamUrl() {
     const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws/stream`;
@@ -151,6 +179,18 @@ export class InterviewClient {
    */
   stream(options = {}) {
     return new StreamConnection(this, options);
+  }
+
+  /**
+   * Send a started session's camera as a WebRTC track (the server samples it at `fps`); results come back on
+   * a data channel with the same messages, states and callbacks as `stream()`.
+   * @param {string} sessionId from startSession
+   * @param {MediaStream} mediaStream from getUserMedia
+   * @param {StreamOptions & {fps?: number, iceServers?: RTCIceServer[], maxBitrate?: number}} options
+   * @returns {WebRTCConnection}
+   */
+  streamWebRTC(sessionId, mediaStream, options = {}) {
+    return new WebRTCConnection(this, sessionId, mediaStream, options);
   }
 }
 
@@ -166,7 +206,9 @@ export class InterviewClient {
  * @property {(skipped: object) => void} [onSkipped]
  * @property {number} [maxReconnects] default Infinity
  */
-export class StreamConnection {
+
+/** What both transports share: the server's messages, the states, and the messages a client sends. */
+class Stream {
   constructor(client, options) {
     this.client = client;
     this.options = options;
@@ -174,10 +216,9 @@ export class StreamConnection {
     this.state = 'connecting';
     this.inFlight = 0;
     this.closed = false;
-    this.reconnects = 0;
     this.pendingEnd = null;
     this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject; });
-    this.open();
+    this.ready.catch(() => {}); // a caller that never awaits `ready` still hears of the failure in onState
   }
 
   setState(state) {
@@ -185,44 +226,13 @@ export class StreamConnection {
     this.options.onState?.(state);
   }
 
-  open() {
-    const Socket = this.client.WebSocket;
-    if (!Socket) throw new Error('no WebSocket implementation: pass { WebSocket } (Node 20: the ws package)');
-    const socket = new Socket(this.client.streamUrl);
-    socket.binaryType = 'arraybuffer';
-    this.socket = socket;
-    socket.onopen = () => {
-      const hello = this.sessionId
-        ? { type: 'resume', session_id: this.sessionId }
-        : { type: 'start', candidate_id: this.options.candidateId ?? 'candidate', policy: this.options.policy };
-      socket.send(JSON.stringify(hello));
-    };
-    socket.onmessage = (message) => this.receive(JSON.parse(typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data)));
-    socket.onclose = (event) => {
-      this.inFlight = 0;
-      if (this.closed || this.state === 'ended') return;
-      if (event?.code === POLICY_VIOLATION) {
-        // a refused key does not get better by retrying: stop, and say why
-        const [code, ...rest] = String(event.reason || 'unauthorized: not authorised').split(': ');
-        const error = new AuthenticationError(401, code, rest.join(': ') || 'not authorised');
-        this.closed = true;
-        this.setState('unauthorised');
-        this.options.onError?.(error);
-        this.rejectReady(error);
-        this.pendingEnd?.reject(error);
-        return;
-      }
-      if (this.reconnects >= (this.options.maxReconnects ?? Infinity)) {
-        this.setState('unreachable');
-        this.rejectReady(new ConnectionError(`the stream at ${this.client.streamUrl} is unreachable`));
-        return;
-      }
-      this.setState(this.sessionId ? 'reconnecting' : 'unreachable');
-      const delay = Math.min(10000, 500 * 2 ** this.reconnects);
-      this.reconnects += 1;
-      setTimeout(() => { if (!this.closed) this.open(); }, delay);
-    };
-    socket.onerror = () => {};
+  /** A refused key does not get better by retrying: stop, and say why. */
+  unauthorised(error) {
+    this.closed = true;
+    this.setState('unauthorised');
+    this.options.onError?.(error);
+    this.rejectReady(error);
+    this.pendingEnd?.reject(error);
   }
 
   receive(message) {
@@ -256,9 +266,73 @@ export class StreamConnection {
         this.pendingEnd?.resolve(message.report);
         break;
       default:
+        this.options.onMessage?.(message);
         break;
     }
   }
+
+  sendClientEvent(type, timestamp, detail) {
+    if (this.state !== 'live') return false;
+    this.send({ type: 'client_event', event: type, timestamp, detail });
+    return true;
+  }
+
+  /** The camera in use (its device label): sent when the stream starts and whenever the camera changes. */
+  sendCamera(label) { return this.sendClientEvent('camera', undefined, String(label || 'unnamed camera').slice(0, 200)); }
+
+  calibrate() { if (this.state === 'live') this.send({ type: 'calibrate' }); }
+
+  /** End the session; resolves with the report. */
+  end() {
+    return new Promise((resolve, reject) => {
+      this.pendingEnd = { resolve, reject };
+      this.send({ type: 'end' });
+    });
+  }
+}
+
+export class StreamConnection extends Stream {
+  constructor(client, options) {
+    super(client, options);
+    this.reconnects = 0;
+    this.open();
+  }
+
+  open() {
+    const Socket = this.client.WebSocket;
+    if (!Socket) throw new Error('no WebSocket implementation: pass { WebSocket } (Node 20: the ws package)');
+    const socket = new Socket(this.client.streamUrl);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.onopen = () => {
+      const hello = this.sessionId
+        ? { type: 'resume', session_id: this.sessionId }
+        : { type: 'start', candidate_id: this.options.candidateId ?? 'candidate', policy: this.options.policy };
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = (message) => this.receive(JSON.parse(typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data)));
+    socket.onclose = (event) => {
+      this.inFlight = 0;
+      if (this.closed || this.state === 'ended') return;
+      if (event?.code === POLICY_VIOLATION) {
+        const [code, ...rest] = String(event.reason || 'unauthorized: not authorised').split(': ');
+        this.unauthorised(new AuthenticationError(401, code, rest.join(': ') || 'not authorised'));
+        return;
+      }
+      if (this.reconnects >= (this.options.maxReconnects ?? Infinity)) {
+        this.setState('unreachable');
+        this.rejectReady(new ConnectionError(`the stream at ${this.client.streamUrl} is unreachable`));
+        return;
+      }
+      this.setState(this.sessionId ? 'reconnecting' : 'unreachable');
+      const delay = Math.min(10000, 500 * 2 ** this.reconnects);
+      this.reconnects += 1;
+      setTimeout(() => { if (!this.closed) this.open(); }, delay);
+    };
+    socket.onerror = () => {};
+  }
+
+  send(message) { this.socket.send(JSON.stringify(message)); }
 
   /** Send one encoded frame; false when one is already being analysed (the caller may drop this one). */
   sendFrame(frame) {
@@ -269,28 +343,89 @@ export class StreamConnection {
     return true;
   }
 
-  sendClientEvent(type, timestamp, detail) {
-    if (this.state !== 'live') return false;
-    this.socket.send(JSON.stringify({ type: 'client_event', event: type, timestamp, detail }));
-    return true;
+  close() {
+    this.closed = true;
+    this.socket?.close();
+  }
+}
+
+/** Waits for ICE gathering (the server takes no trickled candidates), at most `ms`. */
+function iceGathered(pc, ms) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { if (pc.iceGatheringState === 'complete') { pc.removeEventListener('icegatheringstatechange', done); resolve(); } };
+    pc.addEventListener('icegatheringstatechange', done);
+    setTimeout(resolve, ms);
+  });
+}
+
+export class WebRTCConnection extends Stream {
+  constructor(client, sessionId, mediaStream, options) {
+    super(client, { ...options, sessionId });
+    this.mediaStream = mediaStream;
+    this.open().catch((error) => this.failed(error));
   }
 
-  /** The camera in use (its device label): sent when the stream starts and whenever the camera changes. */
-  sendCamera(label) { return this.sendClientEvent('camera', undefined, String(label || 'unnamed camera').slice(0, 200)); }
+  async open() {
+    const Peer = this.options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    if (!Peer) throw new ConnectionError('this browser has no WebRTC (RTCPeerConnection)');
+    const track = this.mediaStream.getVideoTracks()[0];
+    if (!track) throw new ConnectionError('the media stream has no video track');
+    const pc = new Peer({ iceServers: this.options.iceServers ?? [] });
+    this.pc = pc;
+    this.channel = pc.createDataChannel('results');
+    this.channel.onmessage = (message) => this.receive(JSON.parse(message.data));
+    this.channel.onclose = () => { if (!this.closed && this.state !== 'ended') this.setState('unreachable'); };
+    const sender = pc.addTrack(track, this.mediaStream);
+    try {
+      // a few frames a second are analysed: no need to send thirty in high quality
+      const parameters = sender.getParameters();
+      parameters.encodings = parameters.encodings?.length ? parameters.encodings : [{}];
+      parameters.encodings[0].maxBitrate = this.options.maxBitrate ?? 300_000;
+      parameters.encodings[0].maxFramerate = Math.min(30, Math.max(10, 2 * (this.options.fps ?? 5)));
+      await sender.setParameters(parameters);
+    } catch { /* not every browser lets parameters be set before negotiation: the defaults work too */ }
+    await pc.setLocalDescription(await pc.createOffer());
+    await iceGathered(pc, 3000);
+    const offer = { sdp: pc.localDescription.sdp, type: 'offer' };
+    if (this.options.fps) offer.fps = this.options.fps;
+    const answer = await this.client.startWebRTC(this.sessionId, offer);
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    pc.onconnectionstatechange = () => {
+      if (this.closed || this.state === 'ended') return;
+      if (pc.connectionState === 'disconnected') this.setState('reconnecting'); // ICE may find its way back
+      if (pc.connectionState === 'connected' && this.state === 'reconnecting') this.setState('live');
+      if (pc.connectionState === 'failed') this.failed(new ConnectionError('the WebRTC connection failed'));
+    };
+  }
 
-  calibrate() { if (this.state === 'live') this.socket.send(JSON.stringify({ type: 'calibrate' })); }
+  failed(error) {
+    if (error instanceof AuthenticationError) { this.unauthorised(error); return; }
+    this.closed = true;
+    this.setState('unreachable');
+    this.options.onError?.(error);
+    this.rejectReady(error);
+    this.pendingEnd?.reject(error);
+    this.pc?.close();
+  }
 
-  /** End the session; resolves with the report. */
-  end() {
-    return new Promise((resolve, reject) => {
-      this.pendingEnd = { resolve, reject };
-      this.socket.send(JSON.stringify({ type: 'end' }));
+  send(message) { if (this.channel?.readyState === 'open') this.channel.send(JSON.stringify(message)); }
+
+  /** The server's counters for this track: frames received and sampled, frames skipped, bytes received. */
+  stats() {
+    return new Promise((resolve) => {
+      const previous = this.options.onMessage;
+      this.options.onMessage = (message) => {
+        if (message.type === 'stats') { this.options.onMessage = previous; resolve(message); } else previous?.(message);
+      };
+      this.send({ type: 'stats' });
     });
   }
 
   close() {
     this.closed = true;
-    this.socket?.close();
+    this.channel?.close();
+    this.pc?.close();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * <InterviewMonitor apiUrl="http://localhost:8000" candidateId="candidate_123" />
  *
- * Opens the webcam, streams JPEG frames over the WebSocket at `fps`, shows a compact live panel (preview,
+ * Opens the webcam, streams JPEG frames over the WebSocket at `fps` (or, with `transport="webrtc"`, sends the
+ * camera as a WebRTC track the server samples at `fps`), shows a compact live panel (preview,
  * face count, gaze, risk gauge, latest events) and reports page events (hidden tab, lost focus, leaving
  * full screen, copy/paste) to the service. Friendly states for a denied camera, no camera, an unreachable
  * server and reconnecting.
@@ -11,7 +12,7 @@
  * what to do when something is off ("place the camera in front of you").
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { InterviewClient } from './javascript_client.js';
+import { AuthenticationError, InterviewClient } from './javascript_client.js';
 
 const MESSAGES = {
   idle: 'Starting…',
@@ -69,7 +70,8 @@ function RiskGauge({ score = 0, level = 'low' }) {
 }
 
 export function InterviewMonitor({
-  apiUrl, candidateId, apiKey, fps = 2, policy, showPreview = true, onResult, onEvent, onEnd, onSession,
+  apiUrl, candidateId, apiKey, fps = 2, policy, transport = 'websocket', showPreview = true,
+  onResult, onEvent, onEnd, onSession,
 }) {
   const videoRef = useRef(null);
   const connection = useRef(null);
@@ -78,12 +80,15 @@ export function InterviewMonitor({
   const [events, setEvents] = useState([]);
   const [report, setReport] = useState(null);
   const [sessionId, setSessionId] = useState(null);
+  const [reportUrl, setReportUrl] = useState(null);
+  const clientRef = useRef(null);
 
   useEffect(() => {
     let stream;
     let timer;
     let cancelled = false;
     const client = new InterviewClient(apiUrl, { apiKey });
+    clientRef.current = client;
     const canvas = document.createElement('canvas');
     const report = (type) => connection.current?.sendClientEvent(type);
     const onVisibility = () => { if (document.visibilityState === 'hidden') report('tab_hidden'); };
@@ -104,12 +109,25 @@ export function InterviewMonitor({
       videoRef.current.srcObject = stream;
       await videoRef.current.play().catch(() => {});
       setState('connecting');
-      const conn = client.stream({
-        candidateId, policy,
+      const callbacks = {
         onState: (next) => setState(next),
         onResult: (message) => { setResult(message); onResult?.(message); },
         onEvent: (event) => { setEvents((list) => [event, ...list.filter((e) => e.id !== event.id)].slice(0, 5)); onEvent?.(event); },
-      });
+      };
+      let conn;
+      if (transport === 'webrtc') {
+        let id;
+        try {
+          id = await client.startSession(candidateId, { policy });
+        } catch (error) {
+          setState(error instanceof AuthenticationError ? 'unauthorised' : 'unreachable');
+          return;
+        }
+        if (cancelled) return;
+        conn = client.streamWebRTC(id, stream, { ...callbacks, fps });
+      } else {
+        conn = client.stream({ ...callbacks, candidateId, policy });
+      }
       connection.current = conn;
       const track = stream.getVideoTracks()[0];
       let camera = null;
@@ -122,7 +140,7 @@ export function InterviewMonitor({
       }).catch(() => {});
       track?.addEventListener('ended', reportCamera);
       navigator.mediaDevices.addEventListener?.('devicechange', reportCamera);
-      timer = setInterval(() => {
+      if (transport !== 'webrtc') timer = setInterval(() => {
         const video = videoRef.current;
         if (!video || video.readyState < 2 || conn.state !== 'live') return;
         canvas.width = video.videoWidth;
@@ -148,20 +166,26 @@ export function InterviewMonitor({
       connection.current?.close();
       stream?.getTracks().forEach((track) => track.stop());
     };
-  }, [apiUrl, candidateId, apiKey, fps]);
+  }, [apiUrl, candidateId, apiKey, fps, transport]);
 
   const end = useCallback(async () => {
     const conn = connection.current;
     if (!conn) return;
     const final = await conn.end();
     setReport(final);
+    // with keys on, a browser reaches the report through a signed link: the key never goes in an address
+    const link = apiKey
+      ? await clientRef.current.reportLink(final.session_id).catch(() => null)
+      : `${apiUrl}/sessions/${final.session_id}/report.html`;
+    setReportUrl(link);
     videoRef.current?.srcObject?.getTracks().forEach((track) => track.stop());
-    onEnd?.(final);
-  }, [onEnd]);
+    onEnd?.(final, link);
+  }, [onEnd, apiKey, apiUrl]);
 
   const faces = result?.faces.count ?? 0;
   return (
-    <div style={styles.panel} data-testid="interview-monitor" data-state={state} data-session-id={sessionId ?? ''}>
+    <div style={styles.panel} data-testid="interview-monitor" data-state={state} data-session-id={sessionId ?? ''}
+      data-transport={transport}>
       <video ref={videoRef} muted playsInline style={{ ...styles.video, display: showPreview ? 'block' : 'none' }} />
       <div style={styles.state(state === 'live')} role="status" data-testid="state">{MESSAGES[state]}</div>
       {result?.check && state !== 'ended' && result.check.status !== 'ready' && <SessionCheck check={result.check} />}
@@ -179,7 +203,7 @@ export function InterviewMonitor({
       )}
       {report ? (
         <div data-testid="report"><b>{VERDICT[report.verdict]}</b> · {report.events.length} event{report.events.length === 1 ? '' : 's'} ·{' '}
-          <a href={`${apiUrl}/sessions/${report.session_id}/report.html`} target="_blank" rel="noreferrer">full report</a></div>
+          {reportUrl && <a href={reportUrl} target="_blank" rel="noreferrer">full report</a>}</div>
       ) : (
         state === 'live' && <button type="button" style={styles.button} onClick={end}>End session</button>
       )}

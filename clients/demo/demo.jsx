@@ -4,9 +4,13 @@ import { createRoot } from 'react-dom/client';
 import { InterviewMonitor } from '../react_example.jsx';
 
 function Demo() {
+  const params = new URLSearchParams(window.location.search);
   const [candidate, setCandidate] = useState('demo-candidate');
+  const [apiKey, setApiKey] = useState('');
+  const [transport, setTransport] = useState(params.get('transport') === 'webrtc' ? 'webrtc' : 'websocket');
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState(null);
+  const [reportUrl, setReportUrl] = useState(null);
   const apiUrl = window.location.origin;
   return (
     <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 760, margin: '24px auto', padding: '0 16px' }}>
@@ -14,20 +18,26 @@ function Demo() {
       <p>Your camera stays in this page; frames go to this server only, and no frame is stored.</p>
       {!running && !report && (
         <form onSubmit={(e) => { e.preventDefault(); setRunning(true); }}>
-          <label>Candidate id <input value={candidate} onChange={(e) => setCandidate(e.target.value)} /></label>{' '}
+          <p><label>Candidate id <input value={candidate} onChange={(e) => setCandidate(e.target.value)} /></label></p>
+          <p><label>API key (when the server has API_KEYS) <input type="password" autoComplete="off" data-testid="api-key"
+            value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder="none" /></label></p>
+          <p><label>Transport <select data-testid="transport" value={transport} onChange={(e) => setTransport(e.target.value)}>
+            <option value="websocket">WebSocket (JPEG frames)</option>
+            <option value="webrtc">WebRTC (a video track)</option>
+          </select></label></p>
           <button type="submit" data-testid="start">Start</button>
         </form>
       )}
       {running && (
-        <InterviewMonitor apiUrl={apiUrl} candidateId={candidate} fps={4}
-          onEnd={(final) => { setReport(final); }} />
+        <InterviewMonitor apiUrl={apiUrl} candidateId={candidate} fps={4} apiKey={apiKey || undefined}
+          transport={transport} onEnd={(final, link) => { setReport(final); setReportUrl(link); }} />
       )}
       {report && (
         <section data-testid="demo-report">
           <h2 style={{ fontSize: 18 }}>Report</h2>
           <p>Verdict: <b>{report.verdict}</b> ({report.summary.explanation.meaning})</p>
           <p>{report.summary.frames_analyzed} frames, a face {Math.round(100 * (report.summary.share_with_face ?? 0))}% of the time.</p>
-          <iframe title="report" src={`/sessions/${report.session_id}/report.html`} style={{ width: '100%', height: 900, border: '1px solid #dde1e6' }} />
+          {reportUrl && <iframe title="report" src={reportUrl} style={{ width: '100%', height: 900, border: '1px solid #dde1e6' }} />}
         </section>
       )}
     </main>

@@ -5,12 +5,13 @@ import { chromium } from 'playwright-core';
 
 const BASE_URL = process.env.BASE_URL;
 const Y4M = process.env.FAKE_CAMERA_Y4M;
+const TWO_FACES_Y4M = process.env.FAKE_CAMERA_TWO_FACES_Y4M;
 const ARTIFACTS = process.env.ARTIFACTS_DIR;
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream'];
 
-async function launch(allowCamera) {
-  const args = [...FLAGS, `--use-file-for-fake-video-capture=${Y4M}`];
+async function launch(allowCamera, camera = Y4M) {
+  const args = [...FLAGS, `--use-file-for-fake-video-capture=${camera}`];
   if (allowCamera) args.push('--use-fake-ui-for-media-stream');
   return chromium.launch({ executablePath: '/usr/bin/chromium', args });
 }
@@ -69,4 +70,44 @@ test('a declined camera gets a friendly message', async () => {
   } finally {
     await browser.close();
   }
+});
+
+test('webrtc: the same camera over a WebRTC track and over the WebSocket gives the same events and verdict', async () => {
+  const outcomes = {};
+  for (const transport of ['websocket', 'webrtc']) {
+    const browser = await launch(true, TWO_FACES_Y4M);
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
+      await page.goto(`${BASE_URL}/demo?transport=${transport}`);
+      assert.equal(await page.getByTestId('transport').inputValue(), transport);
+      await page.getByTestId('start').click();
+      // over WebRTC the results come only on the data channel: the panel showing them proves it delivers
+      await page.waitForFunction(() => document.querySelector('[data-testid=faces]')?.textContent === '2 faces', null, { timeout: 60000 });
+      const monitor = page.getByTestId('interview-monitor');
+      assert.equal(await monitor.getAttribute('data-transport'), transport);
+      const sessionId = await monitor.getAttribute('data-session-id');
+      await page.waitForTimeout(9000);
+      await page.getByRole('button', { name: 'End session' }).click();
+      await page.getByTestId('demo-report').waitFor({ timeout: 30000 });
+      const report = await (await fetch(`${BASE_URL}/sessions/${sessionId}/report`)).json();
+      const seconds = report.summary.duration_s;
+      const multiple = report.events.filter((e) => e.type === 'multiple_faces');
+      outcomes[transport] = {
+        verdict: report.verdict,
+        types: [...new Set(report.events.map((e) => e.type))].sort(),
+        frames: report.summary.frames_analyzed,
+        fps: Number((report.summary.frames_analyzed / seconds).toFixed(2)),
+        multiple_faces_s: Number(multiple.reduce((sum, e) => sum + e.duration_s, 0).toFixed(1)),
+        seconds,
+      };
+      await page.screenshot({ path: `${ARTIFACTS}/demo_${transport}.png` });
+    } finally {
+      await browser.close();
+    }
+  }
+  console.log(`transports compared: ${JSON.stringify(outcomes)}`);
+  assert.ok(outcomes.webrtc.types.includes('multiple_faces'), JSON.stringify(outcomes));
+  assert.deepEqual(outcomes.webrtc.types, outcomes.websocket.types);
+  assert.equal(outcomes.webrtc.verdict, outcomes.websocket.verdict);
+  assert.ok(outcomes.webrtc.fps >= 2.5, `webrtc analysed only ${outcomes.webrtc.fps} frames/s`);
 });

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from interview_integrity import __version__, logs
-from interview_integrity.api import demo, docs, errors, routes, websocket
+from interview_integrity.api import demo, docs, errors, routes, webrtc, websocket
 from interview_integrity.api.middleware import RequestContext
 from interview_integrity.api.state import Services
 from interview_integrity.config import Settings
@@ -80,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logs.configure(settings.log_level)
     services = Services(settings=settings, metrics=Metrics())
+    if settings.webrtc.enabled:
+        services.peers = webrtc.Peers(settings.webrtc.max_peers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if services.peers is not None:
+                await services.peers.close_all()
             for task in (loading, sweeper):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -117,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(websocket.router)
+    app.include_router(webrtc.router)
     app.include_router(demo.router)
     app.include_router(docs.router)
     if settings.cors_origins:

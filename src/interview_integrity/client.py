@@ -17,9 +17,12 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from interview_integrity.webrtc_client import WebRTCRun
 
 __all__ = [
     "ApiError", "AsyncInterviewClient", "AuthenticationError", "BadRequestError", "ConflictError",
@@ -362,3 +365,15 @@ class AsyncInterviewClient(_Base):
     async def calibrate(self, session_id: str) -> dict[str, Any]:
         result: dict[str, Any] = await self._request("POST", f"/sessions/{session_id}/calibrate")
         return result
+
+    async def start_webrtc(self, session_id: str, offer: dict[str, Any]) -> dict[str, Any]:
+        """POST an SDP offer ({sdp, type: "offer", fps?}); the answer. `stream_webrtc` does the rest for you."""
+        answer: dict[str, Any] = await self._request("POST", f"/sessions/{session_id}/webrtc", json=offer)
+        return answer
+
+    async def stream_webrtc(self, session_id: str, source: str | Path, **options: Any) -> WebRTCRun:
+        """Play a video file or a webcam (`media_format="v4l2"`) to the session as a WebRTC track; see
+        interview_integrity.webrtc_client.stream_webrtc for the options."""
+        from interview_integrity.webrtc_client import stream_webrtc  # aiortc is only loaded when used
+
+        return await stream_webrtc(self, session_id, source, **options)

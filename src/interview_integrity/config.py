@@ -188,6 +188,38 @@ class VisionSettings(BaseModel):
     ssdlite_thresholds: ObjectThresholds = Field(default_factory=_ssdlite_thresholds)
 
 
+class WebRTCSettings(BaseModel):
+    """The WebRTC endpoint (POST /sessions/{id}/webrtc). Environment: WEBRTC__FPS=5, ..."""
+
+    enabled: bool = Field(True, description="Offer the endpoint at all.")
+    fps: float = Field(
+        5.0, gt=0, le=30, description="Frames analysed per second of track time when the offer asks for none."
+    )
+    max_fps: float = Field(10.0, gt=0, le=30, description="The most an offer may ask for.")
+    max_peers: int = Field(16, ge=1, description="Tracks this process receives at once; one more gets 503.")
+    max_side: int = Field(
+        1280, ge=64, description="A decoded frame's longer side is scaled down to this before analysis."
+    )
+    ice_servers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="STUN/TURN URLs the server's side uses (`turn:turn.example.com:3478`); empty on a network "
+        "where the browser reaches the server directly. Comma-separated or a JSON list.",
+    )
+    turn_username: str = ""
+    turn_credential: str = ""
+    connect_timeout_s: float = Field(
+        20.0, gt=0, description="A peer connection that has not connected by then is closed and its slot freed."
+    )
+
+    @field_validator("ice_servers", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [v.strip() for v in text.split(",") if v.strip()]
+        return value
+
+
 class Settings(BaseSettings):
     """Service settings. Every field is an environment variable of the same name in capitals."""
 
@@ -254,6 +286,7 @@ class Settings(BaseSettings):
     webhook_attempts: int = Field(6, ge=1, le=20, description="Attempts per delivery, 1 s apart then doubling.")
     log_level: str = "INFO"
     vision: VisionSettings = Field(default_factory=VisionSettings)
+    webrtc: WebRTCSettings = Field(default_factory=WebRTCSettings)
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import cv2
+import numpy as np
 
 from interview_integrity.analysis.check import session_check
 from interview_integrity.analysis.engine import SessionAnalyzer
@@ -58,6 +59,9 @@ from interview_integrity.vision.schedule import StreamSchedule
 from interview_integrity.vision.signals import FaceTrack, FrameSignals
 from interview_integrity.vision.snapshot import evidence_jpeg
 from interview_integrity.webhooks import Webhooks
+
+# encoded bytes (REST, the WebSocket), base64 text, or pixels a media track already decoded (WebRTC, BGR)
+Frame = bytes | str | Array
 
 MAX_EVIDENCE = 60  # snapshots a session keeps; about 20 KB each
 IDEMPOTENCY_TTL_S = 86_400  # an Idempotency-Key of start-session is remembered a day
@@ -179,7 +183,7 @@ class Pipeline:
         self,
         session_id: str,
         owner: str | None,
-        frame: bytes | str,
+        frame: Frame,
         timestamp: float | None,
         arrived_at: float | None = None,
     ) -> dict[str, Any]:
@@ -202,7 +206,7 @@ class Pipeline:
             self._in_flight -= 1
 
     async def _analyze_in_turn(
-        self, session_id: str, owner: str | None, frame: bytes | str, time_s: float, received: float
+        self, session_id: str, owner: str | None, frame: Frame, time_s: float, received: float
     ) -> dict[str, Any]:
         record = await self._active(session_id, owner)  # as the session's last frame left it
         check_frame(time_s, record.state.last_timestamp, float(self.settings.session_idle_ttl_s))
@@ -256,14 +260,14 @@ class Pipeline:
 
     def _analyze(
         self,
-        frame: bytes | str,
+        frame: Frame,
         timestamp: float,
         track: FaceTrack | None,
         schedule: StreamSchedule | None,
         identity: bool = True,
     ) -> tuple[FrameSignals, Array]:
         try:
-            image = self.analyzer.decode(frame)
+            image = frame if isinstance(frame, np.ndarray) else self.analyzer.decode(frame)
             signals = self.analyzer.analyze(image, timestamp, track=track, schedule=schedule, identity=identity)
             return signals, image
         except ImageTooLargeError as error:

@@ -31,24 +31,34 @@ def test_javascript_client(service: ServiceProcess) -> None:
     assert "pass 4" in result.stdout
 
 
-@pytest.fixture(scope="module")
-def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A short Y4M of a real webcam video (raw frames: built here, never committed)."""
-    target = tmp_path_factory.mktemp("camera") / "cam.y4m"
+def y4m(video: Path, target: Path, seconds: float) -> Path:
+    """A Y4M for chromium's fake webcam (raw frames: built here, never committed)."""
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-t", "6", "-i", str(DATA / "vid_webcam_normal.mp4"),
+        ["ffmpeg", "-loglevel", "error", "-t", str(seconds), "-i", str(video),
          "-vf", "scale=640:480,fps=15", "-pix_fmt", "yuv420p", str(target)],
         check=True, timeout=120,
     )  # fmt: skip
     return target
 
 
+@pytest.fixture(scope="module")
+def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return y4m(DATA / "vid_webcam_normal.mp4", tmp_path_factory.mktemp("camera") / "cam.y4m", 6)
+
+
+@pytest.fixture(scope="module")
+def two_faces_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return y4m(DATA / "vid_two_faces_books.mp4", tmp_path_factory.mktemp("camera") / "two.y4m", 7)
+
+
 @pytest.mark.slow
-def test_demo_page_in_chromium(service: ServiceProcess, fake_camera: Path) -> None:
+def test_demo_page_in_chromium(service: ServiceProcess, fake_camera: Path, two_faces_camera: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    env = {"BASE_URL": service.url, "FAKE_CAMERA_Y4M": str(fake_camera), "ARTIFACTS_DIR": str(ARTIFACTS)}
+    env = {"BASE_URL": service.url, "FAKE_CAMERA_Y4M": str(fake_camera), "ARTIFACTS_DIR": str(ARTIFACTS),
+           "FAKE_CAMERA_TWO_FACES_Y4M": str(two_faces_camera)}  # fmt: skip
     result = node_test(["test/browser.test.mjs"], env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "pass 2" in result.stdout
+    assert "pass 3" in result.stdout
     print(next(line for line in result.stdout.splitlines() if "sustained" in line))
+    print(next(line for line in result.stdout.splitlines() if "transports compared" in line))
     assert (ARTIFACTS / "demo_report.png").stat().st_size > 20_000

@@ -26,7 +26,9 @@ def test_signals_are_json_serialisable(analyzer: FrameAnalyzer) -> None:
     assert data["timestamp"] == 12.5
     # everything but the face track and object schedule, which are for the stream's next frame, not for readers
     assert "track" not in data and "schedule" not in data and signals.track is not None
-    assert FrameSignals.model_validate(data) == signals.model_copy(update={"track": None, "schedule": None, "signature": None, "identity": None})
+    assert FrameSignals.model_validate(data) == signals.model_copy(
+        update={"track": None, "schedule": None, "signature": None, "identity": None}
+    )
     assert set(data["timings_ms"]) >= {"faces", "mesh", "ssdlite", "yolo", "total"}
 
 

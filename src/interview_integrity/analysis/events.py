@@ -183,13 +183,14 @@ def measured_against(kind: str, basis: dict[str, Any], detail: str) -> str:
         )
     if "unchanged_s" in basis:
         return (
-            f"The picture changed by at most {basis['max_change']:.2f} grey levels between frames for "
-            f"{basis['unchanged_s']:.0f} s (a live camera's noise alone moves it more)."
+            f"No part of the picture changed by more than {basis['max_change']:.0f} grey levels between frames for "
+            f"{basis['unchanged_s']:.0f} s (a live camera always moves somewhere: lips, eyes, breathing)."
         )
     if "lag_s" in basis:
         return (
-            f"{basis['frames']} frames in a row matched, in order, the frames of {basis['lag_s']:.0f} s before "
-            f"(at most {basis['max_bits']} of 64 hash bits apart), while the picture moved."
+            f"{basis['frames']} frames in a row matched, in order, the frames of {basis['lag_s']:.0f} s before: "
+            f"{basis['match_bits']:.1f} of 256 hash bits apart, while they moved {basis['motion_bits']:.1f} bits "
+            f"from frame to frame (a replay matches within {basis['max_ratio']:.0%} of its own motion)."
         )
     if "label" in basis:
         return f"Reported by the candidate's browser: camera '{basis['label']}'."

@@ -116,17 +116,29 @@ class Thresholds(BaseModel):
     )
     frozen_s: float = Field(5.0, gt=0, description="A picture unchanged this long while frames arrive is frozen.")
     frozen_max_change: float = Field(
-        0.3,
+        2.0,
         ge=0,
-        description="Frames whose 16x12 grey thumbnails differ by less than this (grey levels, mean) are the same "
-        "picture: a live camera's noise and a still candidate's breathing move them more.",
+        description="A frame whose 32x24 grey thumbnail moved no cell by more than this (grey levels) since the last "
+        "frame shows the same picture. Re-encoding a repeated picture moves cells by at most 2; on every honest clip "
+        "a live camera stayed at or under 2 for at most 1.4 s (artifacts/measure/frozen_signal.py).",
     )
     replay_min_s: float = Field(
-        4.0, gt=0, description="A stretch repeating an earlier one for this long, in order, is a replayed recording."
+        5.0, gt=0, description="A stretch repeating an earlier one for this long, in order, is a replayed recording."
     )
     replay_lag_s: float = Field(3.0, gt=0, description="Repeats of the last few seconds are stillness, not a loop.")
-    replay_max_bits: int = Field(
-        5, ge=0, le=32, description="Frames whose 64-bit picture hashes differ in at most this many bits match."
+    replay_match_ratio: float = Field(
+        0.7,
+        gt=0,
+        le=1,
+        description="A stretch replays an earlier one when its frames differ from the earlier frames at one fixed lag "
+        "by at most this share of how much they move between themselves (256-bit hashes). A live candidate's "
+        "frames never match their own past that closely for seconds on end; a loop's do, even sampled off phase.",
+    )
+    replay_min_motion_bits: float = Field(
+        2.0,
+        ge=0,
+        description="...while the stretch moves at least this many hash bits a frame: a still picture matches its "
+        "own past without being a recording, so stillness is never called a replay.",
     )
     no_liveness_s: float = Field(
         30.0, gt=0, description="No blink and no change of expression this long (only when no_liveness is enabled)."

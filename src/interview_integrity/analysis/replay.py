@@ -23,6 +23,7 @@ class Replay:
     state: SessionState
     summary: dict[str, object] = field(default_factory=dict)
     evidence: dict[str, Evidence] = field(default_factory=dict)
+    raised_at: dict[str, float] = field(default_factory=dict)  # event id -> the frame time it was first reported
 
 
 def replay_frames(
@@ -34,6 +35,8 @@ def replay_frames(
     for index, (timestamp, frame) in enumerate(frames):
         signals = stream.analyze(frame, timestamp)
         outcome = engine.process(result.state, signals, index)
+        for event in outcome.events:
+            result.raised_at.setdefault(event.id, timestamp)
         needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
         if evidence and needs:
             jpeg = evidence_jpeg(frame, signals)

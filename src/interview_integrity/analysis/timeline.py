@@ -47,8 +47,11 @@ class Timeline:
         severity: SeverityOf,
         detail: str = "",
         basis: dict[str, Any] | None = None,
+        broken_by_one: bool = False,
     ) -> None:
-        """Feed one frame's condition for `kind`: open, extend, escalate or close its event."""
+        """Feed one frame's condition for `kind`: open, extend, escalate or close its event. A condition that
+        is gone for `close_after_s` ends its streak (a glance back does not end looking away); with
+        `broken_by_one`, one frame without it does (one moving frame proves a camera live)."""
         if not self.policy.enabled(kind):
             return
         state, now = self.state, self.now
@@ -59,7 +62,11 @@ class Timeline:
                 self._close(streak, event)
             return
         if not condition:
-            if streak.last_seen is None or now - streak.last_seen >= self.policy.thresholds.close_after_s:
+            if (
+                broken_by_one
+                or streak.last_seen is None
+                or now - streak.last_seen >= self.policy.thresholds.close_after_s
+            ):
                 self._close(streak, event)
             return
         if streak.since is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
@@ -12,6 +12,9 @@ from interview_integrity.metrics import Metrics
 from interview_integrity.pipeline import Pipeline
 from interview_integrity.ratelimit import RateLimiter
 
+if TYPE_CHECKING:
+    from interview_integrity.api.webrtc import Peers
+
 
 @dataclass
 class Services:
@@ -19,6 +22,7 @@ class Services:
     metrics: Metrics
     pipeline: Pipeline | None = None
     limiter: RateLimiter | None = None
+    peers: Peers | None = None  # WebRTC peer connections, when the endpoint is on
 
 
 def services(request: Request) -> Services:

@@ -44,7 +44,7 @@ from interview_integrity.vision.signals import (
     Quality,
     TrackedFace,
 )
-from interview_integrity.vision.signature import change, dhash
+from interview_integrity.vision.signature import dhash, largest_change, motion_thumbnail
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
 from interview_integrity.vision.tracking import faces_to_follow, scene_change, thumbnail
@@ -253,6 +253,7 @@ class FrameAnalyzer:
         detect = detect or plan(schedule, timestamp, self.settings)
         detect_objects = detect != "none"
         small = thumbnail(gray)
+        motion = motion_thumbnail(gray)
         dark = cv2.mean(gray)[0] < self.settings.dark_brightness
         # a dark frame is searched, on a brightened copy
         kept = faces_to_follow(track, timestamp, (width, height), small, self.settings, object_frame=detect_objects)
@@ -306,10 +307,11 @@ class FrameAnalyzer:
                 height=height,
                 faces=tracked,
                 thumbnail=small,
+                motion=motion,
             ),
             schedule=advance(schedule, timestamp, detect, embedded=embedding is not None),
             identity=embedding,
-            signature=FrameSignature(dhash=dhash(gray), change=change(track.thumbnail if track else None, small)),
+            signature=FrameSignature(dhash=dhash(gray), change=largest_change(track.motion if track else None, motion)),
         )
 
     def _embed(

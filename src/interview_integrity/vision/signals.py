@@ -128,6 +128,7 @@ class FaceTrack(BaseModel):
     height: int
     faces: list[TrackedFace]
     thumbnail: list[int] = Field(description="16x12 grey thumbnail, row by row: tells a cut from motion.")
+    motion: str | None = Field(None, description="32x24 grey thumbnail, base64: how much the picture moved.")
 
 
 class FaceIdentity(BaseModel):
@@ -140,10 +141,12 @@ class FaceIdentity(BaseModel):
 
 
 class FrameSignature(BaseModel):
-    """How the picture changed since the stream's last frame, and a 64-bit hash of it (vision/signature.py)."""
+    """How the picture changed since the stream's last frame, and a 256-bit hash of it (vision/signature.py)."""
 
-    dhash: int
-    change: float | None = Field(description="Mean grey-level difference of 16x12 thumbnails; None: no last frame.")
+    dhash: str = Field(description="256-bit difference hash, 64 hex digits.")
+    change: float | None = Field(
+        description="Largest grey-level change of a 32x24 thumbnail cell; None: no last frame, or no texture."
+    )
 
 
 class FrameSignals(BaseModel):

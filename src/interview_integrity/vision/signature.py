@@ -1,32 +1,51 @@
 """A frame's small signature, for telling a live camera from a frozen or looped one.
 
-- `change`: how much the picture moved since the stream's last frame, as the mean absolute difference of
-  their 16x12 grey thumbnails (vision/tracking.py), in grey levels with two decimals. A live camera always
-  moves a little (sensor noise, breathing, blinking); a hung or substituted camera repeats the same picture.
-- `dhash`: a 64-bit difference hash (the signs of horizontal gradients of a 9x8 grey thumbnail): frames
-  that look alike have hashes a few bits apart, so a stretch of frames repeating an earlier stretch of the
-  same session shows as a run of near-equal hashes at one lag.
+- `change`: the largest local change since the stream's last frame: the maximum absolute difference of
+  their 32x24 grey thumbnails, in grey levels. A live camera always moves somewhere (lips, eyes, breathing);
+  a hung or substituted camera repeats its picture, and re-encoding a repeated picture (JPEG, H.264 at any
+  quality, sensor noise of sigma 2) moves no thumbnail cell by more than 2 levels (measured on frames of
+  every honest clip: artifacts/measure/frozen_signal.py). None when there is no last frame, or the picture
+  has too little texture to tell (a black or uniform frame: that is `no_face` or a dark frame, not a
+  frozen one).
+- `dhash`: a 256-bit difference hash (the signs of horizontal gradients of a 17x16 grey thumbnail), as 64
+  hex digits. Frames that look alike are a few bits apart; a stream's own consecutive frames differ by
+  as many bits as it moves.
 """
 
 from __future__ import annotations
+
+import base64
 
 import cv2
 import numpy as np
 
 from interview_integrity.vision.arrays import Array
 
-
-def dhash(gray: Array) -> int:
-    small = cv2.resize(gray, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
-    bits = (small[:, 1:] > small[:, :-1]).ravel()
-    return int(sum(1 << i for i, bit in enumerate(bits) if bit))
+MOTION_SIZE = (32, 24)
+MIN_TEXTURE = 3.0  # grey-level standard deviation of the thumbnail below which motion cannot be judged
 
 
-def hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()
+def motion_thumbnail(gray: Array) -> str:
+    small = cv2.resize(gray, MOTION_SIZE, interpolation=cv2.INTER_AREA)
+    return base64.b64encode(small.tobytes()).decode()
 
 
-def change(previous: list[int] | None, current: list[int]) -> float | None:
-    if previous is None or len(previous) != len(current):
+def largest_change(previous: str | None, current: str) -> float | None:
+    if previous is None:
         return None
-    return round(float(np.abs(np.asarray(previous, np.float32) - np.asarray(current, np.float32)).mean()), 2)
+    a = np.frombuffer(base64.b64decode(previous), np.uint8).astype(np.int16)
+    b = np.frombuffer(base64.b64decode(current), np.uint8).astype(np.int16)
+    if a.shape != b.shape or float(b.std()) < MIN_TEXTURE:
+        return None
+    return float(np.abs(a - b).max())
+
+
+def dhash(gray: Array) -> str:
+    small = cv2.resize(gray, (17, 16), interpolation=cv2.INTER_AREA).astype(np.int16)
+    bits = (small[:, 1:] > small[:, :-1]).ravel()
+    return np.packbits(bits).tobytes().hex()
+
+
+def distance(a: str, b: str) -> int:
+    """Bits apart of two hashes."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()

@@ -26,7 +26,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 # a page's errors are JSON too: say so, or the page's media type is assumed for them
 HTML_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {**spec, "content": {"application/json": {"schema": ErrorResponse.model_json_schema()}}}
+    status: {**spec, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
     for status, spec in ERRORS.items()
 }
 
