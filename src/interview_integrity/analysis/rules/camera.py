@@ -33,8 +33,8 @@ from interview_integrity.vision.signature import distance
 
 HISTORY_S = 60.0
 KEEP_EVERY_S = 0.19  # five a second: the analysis rate of a stream
-CANDIDATE_LAGS = 6
-MOST_FRAMES = 0.8  # the share of a replayed stretch's frames that must each match closer than they move  # the earlier frames most like this one, whose lags are checked
+CANDIDATE_LAGS = 6  # the earlier frames most like this one, whose lags are checked
+MOST_FRAMES = 0.8  # the share of a replayed stretch's frames that must each match closer than they move
 VIRTUAL_CAMERAS = (
     "obs", "manycam", "snap camera", "xsplit", "splitcam", "virtual", "vcam", "youcam", "camtwist", "mmhmm",
     "vmix", "ndi", "fake",
