@@ -173,6 +173,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_identity(args: argparse.Namespace) -> int:
+    from interview_integrity.analysis.policy import build_policy
+    from interview_integrity.evaluation.identity import measure, table
+    from interview_integrity.vision.analyzer import FrameAnalyzer
+
+    data = Path(args.data)
+    analyzer = FrameAnalyzer(Settings().vision)
+    threshold = build_policy("standard").thresholds.identity_distance
+    groups = measure(analyzer, data / "honest", data / "fairness", data)
+    print("\n".join(table(groups, threshold)))
+    analyzer.close()
+    return 0
+
+
 def cmd_bench_vision(args: argparse.Namespace) -> int:
     from interview_integrity import bench_vision
 
@@ -258,6 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--fps", type=float, default=5.0, help="frames a second when replaying videos as sessions")
     ev.add_argument("--policy", default="standard", help="the policy preset the videos are replayed under")
     ev.set_defaults(func=cmd_eval)
+    ident = sub.add_parser("eval-identity", help="identity false (non-)matches per skin group: honest/ and fairness/")
+    ident.add_argument("--data", default=str(DEFAULT_DATA))
+    ident.set_defaults(func=cmd_eval_identity)
     bench = sub.add_parser("bench-vision", help="per-stage latency on 640x480 frames")
     bench.add_argument("--data", default=str(DEFAULT_DATA))
     bench.add_argument("--rounds", type=int, default=2)

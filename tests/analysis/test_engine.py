@@ -213,3 +213,29 @@ def test_a_moved_laptop_becomes_the_new_baseline_after_a_minute(engine: SessionA
     assert event.ended_at is not None and 55 <= event.duration_s <= 70  # away for about a minute, not for ever
     state = run(engine, 10, lambda t: frame(t, h=-40, yaw=-20, direction="right"), state)
     assert len(of_type(state, "gaze_away")) == 1
+
+
+def test_the_risk_timeline_holds_the_peak_where_the_summary_puts_it(engine: SessionAnalyzer) -> None:
+    # an event opens back at its first frame: the points it adds must appear on the chart there too
+    state = run(engine, 3, lambda t: frame(t))
+    state = run(engine, 8, lambda t: frame(t, faces=2), state)
+    state = run(engine, 5, lambda t: frame(t, faces=0), state)
+    summary = engine.summary(state)
+    peak_at = summary["explanation"]["peak_at"]  # type: ignore[index]
+    assert summary["peak_risk"] > 0
+    assert (round(peak_at, 2), summary["peak_risk"]) in [(t, round(s, 1)) for t, s in state.risk_timeline]
+    assert max(s for _, s in state.risk_timeline) == pytest.approx(summary["peak_risk"], abs=0.05)
+    times = [t for t, _ in state.risk_timeline]
+    assert times == sorted(times)
+
+
+def test_a_pause_is_a_gap_and_a_slow_steady_stream_is_not(engine: SessionAnalyzer) -> None:
+    slow = SessionState()
+    for i in range(10):
+        engine.process(slow, frame(i * 3.0), i)  # a still every 3 s
+    assert slow.gaps == []
+    engine.process(slow, frame(27.0 + 20), 10)
+    assert slow.gaps == [(27.0, 47.0)]
+    steady = run(engine, 4, lambda t: frame(t))
+    engine.process(steady, frame(steady.last_timestamp + 2.5), steady.frames)  # type: ignore[operator]
+    assert len(steady.gaps) == 1

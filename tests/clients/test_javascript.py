@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tests.servers import ServiceProcess
 from tests.servers_browser import ARTIFACTS
 
 CLIENTS = REPO / "clients"
+LINK_SECRET = "a-secret-only-the-tests-know"
 
 
 def node_test(files: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -62,3 +64,20 @@ def test_demo_page_in_chromium(service: ServiceProcess, fake_camera: Path, two_f
     print(next(line for line in result.stdout.splitlines() if "sustained" in line))
     print(next(line for line in result.stdout.splitlines() if "transports compared" in line))
     assert (ARTIFACTS / "demo_report.png").stat().st_size > 20_000
+
+
+@pytest.fixture(scope="module")
+def reviewer_service() -> Iterator[ServiceProcess]:
+    server = ServiceProcess({"API_KEYS": "review-key", "REPORT_LINK_SECRET": LINK_SECRET})
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+def test_report_links_and_docs_in_chromium(service: ServiceProcess, reviewer_service: ServiceProcess) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"BASE_URL": service.url, "KEYED_URL": reviewer_service.url, "LINK_SECRET": LINK_SECRET,
+           "DATA_DIR": str(DATA), "ARTIFACTS_DIR": str(ARTIFACTS)}  # fmt: skip
+    result = node_test(["test/pages.test.mjs"], env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "pass 5" in result.stdout

@@ -10,6 +10,8 @@ its own state, tells the timeline what it sees), and scores the result. How cond
 
 from __future__ import annotations
 
+import bisect
+
 from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.check import session_check
@@ -27,6 +29,7 @@ from interview_integrity.vision.signals import FrameSignals
 
 MAX_FRAME_GAP_S = 2.0  # time between frames counts toward durations up to this gap
 _TIMELINE_POINTS = 1200
+_FIRST_GAP_S = 10.0  # before a stream has a usual interval, only this long a silence is a pause
 _TIMELINE_STEP_S = 1.0
 
 __all__ = ["Baseline", "FrameOutcome", "SessionAnalyzer", "SessionState", "Stats", "Streak"]
@@ -48,8 +51,8 @@ class SessionAnalyzer:
             # the pipeline refuses late frames (clock.py); counting one as zero seconds would hide time
             raise ValueError(f"frame at {now} s comes after the session's frame at {state.last_timestamp} s")
         dt = 0.0 if state.last_timestamp is None else min(now - state.last_timestamp, MAX_FRAME_GAP_S)
-        if state.last_timestamp is not None and now - state.last_timestamp > MAX_FRAME_GAP_S:
-            state.gaps = [*state.gaps, (state.last_timestamp, now)][-200:]
+        if state.last_timestamp is not None:
+            _note_interval(state, state.last_timestamp, now)
         state.first_timestamp = now if state.first_timestamp is None else state.first_timestamp
         state.last_timestamp = now
         state.frame_interval = dt
@@ -58,6 +61,7 @@ class SessionAnalyzer:
         if signals.faces.count >= 1:
             state.stats.seconds_with_face += dt
 
+        peak_before = state.risk.peak
         frame = Frame(signals=signals, now=now, dt=dt, index=frame_index, policy=self.policy, session=state)
         timeline = Timeline(state, self.policy, now, frame_index)
         for rule in self.rules:
@@ -67,7 +71,7 @@ class SessionAnalyzer:
         for event in changed:
             event.describe()
         risk = current_risk(state.risk, state.events, self.policy, now)
-        _sample(state.risk_timeline, now, risk.score)
+        _record(state, peak_before, now, risk.score)
         return FrameOutcome(events=changed, risk=risk)
 
     def calibrate(self, state: SessionState) -> None:
@@ -79,6 +83,7 @@ class SessionAnalyzer:
         """A page event the client saw, or the camera it uses (`camera`, its label as `detail`): the events it
         raised (a camera report raises one only for a virtual or a changed camera)."""
         timeline = Timeline(state, self.policy, timestamp, frame_index=-1)
+        peak_before = state.risk.peak
         if event_type == "camera":
             camera = rule_state(state, CameraRule.name, Camera)
             reported_camera(camera, detail, timeline, timestamp)
@@ -90,6 +95,9 @@ class SessionAnalyzer:
             timeline.instant(event_type, timestamp, confidence=1.0, severity=severity, detail=detail[:200])  # type: ignore[arg-type]
         for event in timeline.changed:
             event.describe()
+        if timeline.changed:
+            now = max(timestamp, self.now(state))
+            _record(state, peak_before, now, current_risk(state.risk, state.events, self.policy, now).score)
         return timeline.changed
 
     def finish(self, state: SessionState) -> list[Event]:
@@ -145,12 +153,37 @@ def _identity_summary(state: SessionState, policy: Policy) -> dict[str, object]:
     }
 
 
-def _sample(timeline: list[tuple[float, float]], now: float, score: float) -> None:
-    if timeline and now - timeline[-1][0] < _TIMELINE_STEP_S and score <= timeline[-1][1]:
-        return  # a rise is always kept: the chart must show every peak
-    timeline.append((round(now, 2), score))
+def _note_interval(state: SessionState, last: float, now: float) -> None:
+    """A gap is a pause in the stream: longer than MAX_FRAME_GAP_S and than three of its usual intervals,
+    so a client that sends a still every 3 s has no gaps, and a 5 fps stream that stops for 3 s has one."""
+    interval, usual = now - last, state.usual_interval
+    pause = interval > MAX_FRAME_GAP_S and (interval > 3 * usual if usual else interval > _FIRST_GAP_S)
+    if pause:
+        state.gaps = [*state.gaps, (last, now)][-200:]
+    elif interval > 0:
+        # an average that follows a change of frame rate within a few frames, deterministic for replays
+        state.usual_interval = round(interval if not usual else 0.8 * usual + 0.2 * interval, 4)
+
+
+def _record(state: SessionState, peak_before: float, now: float, score: float) -> None:
+    """Sample the live score for the chart, and the peak where it happened when an event reached it back
+    in time (an event opens at its first frame): the chart and the summary show the same peak."""
+    timeline = state.risk_timeline
+    risk = state.risk
+    if risk.peak > peak_before and risk.peak_at is not None and risk.peak_at < now:
+        at = round(risk.peak_at, 2)
+        point = (at, round(risk.peak, 1))
+        same = next((i for i, (t, _) in enumerate(timeline) if t == at), None)
+        if same is not None:
+            timeline[same] = (at, max(timeline[same][1], point[1]))
+        else:
+            bisect.insort(timeline, point)
+    if not timeline or now - timeline[-1][0] >= _TIMELINE_STEP_S or score > timeline[-1][1]:
+        timeline.append((round(now, 2), score))  # a rise is always kept: the chart must show every peak
     if len(timeline) > _TIMELINE_POINTS:
-        del timeline[1:-1:2]  # halve the resolution, keep the ends
+        peak = max(range(len(timeline)), key=lambda i: timeline[i][1])
+        kept = {0, len(timeline) - 1, peak} | set(range(0, len(timeline), 2))
+        timeline[:] = [timeline[i] for i in sorted(kept)]  # halve the resolution, keep the ends and the peak
 
 
 def _unique(events: list[Event]) -> list[Event]:

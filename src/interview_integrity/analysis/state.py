@@ -44,6 +44,8 @@ class SessionState(BaseModel):
     )
     stats: Stats = Field(default_factory=Stats)
     gaps: list[tuple[float, float]] = Field(
-        default_factory=list, description="Stretches of over 2 s without a frame (the last 200), for the report."
+        default_factory=list,
+        description="Pauses: stretches over 2 s and over three usual intervals without a frame (the last 200).",
     )
+    usual_interval: float = Field(0.0, description="The stream's running average time between frames, pauses left out.")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict, description="Each rule's own state, by its name.")

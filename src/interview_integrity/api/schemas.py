@@ -173,7 +173,8 @@ class SessionReport(BaseModel):
     started_at: float | None = Field(description="Time of the first frame (the frames' clock).")
     stream: dict[str, Any] = Field(
         default_factory=dict,
-        description="first_frame_at, last_frame_at, and the gaps (over 2 s without a frame) on the session's clock.",
+        description="first_frame_at, last_frame_at, and the gaps (pauses over 2 s and over three usual intervals) "
+        "on the session's clock.",
     )
     risk_timeline: list[tuple[float, float]] = Field(description="(time, live risk score), for the chart.")
     evidence: list[Evidence] = Field(description="Evidence snapshots: empty unless switched on.")
