@@ -9,7 +9,7 @@ PORT ?= 8000
 DATA ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format eval bench bench-vision clean demo train-phone example
+.PHONY: help install run test test-fast lint format eval bench bench-vision bench-transports clean demo train-phone example
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -49,10 +49,12 @@ format: install ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests clients
 	$(BIN)/ruff check --fix src tests clients
 
-eval: install ## accuracy on $(DATA), its fairness set, and false flags per honest hour on its honest videos
+eval: install ## accuracy on $(DATA), its fairness set, false flags per honest hour, identity per skin group, phones
 	$(BIN)/interview-integrity eval $(DATA)
 	@if [ -f $(DATA)/fairness/MANIFEST.tsv ]; then $(BIN)/interview-integrity eval $(DATA)/fairness; fi
 	@if [ -f $(DATA)/honest/MANIFEST.tsv ]; then $(BIN)/interview-integrity eval $(DATA)/honest; fi
+	$(BIN)/interview-integrity eval-identity --data $(DATA)
+	$(BIN)/interview-integrity eval-phone --data $(DATA)
 
 bench-vision: install ## per-stage p50/p95 latency and peak RSS on 640x480 frames
 	$(BIN)/interview-integrity bench-vision --data $(DATA)
@@ -60,6 +62,9 @@ bench-vision: install ## per-stage p50/p95 latency and peak RSS on 640x480 frame
 SESSIONS ?= 10
 FPS ?= 5
 SECONDS ?= 30
+bench-transports: install ## one video as WebSocket JPEG frames and as a WebRTC track: bytes, server CPU, latency
+	$(BIN)/interview-integrity bench-transports --data $(DATA)
+
 bench: install ## the service under load: SESSIONS x FPS over WebSocket and REST for SECONDS (p50/p95/p99, CPU, RSS)
 	$(BIN)/interview-integrity bench --data $(DATA) --sessions $(SESSIONS) --fps $(FPS) --seconds $(SECONDS)
 

@@ -15,6 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,15 +149,14 @@ async def _drive(url: str, frames: list[bytes], sessions: int, fps: float, secon
     return tally
 
 
-def run(data_dir: Path, sessions: int, fps: float, seconds: float, url: str | None = None) -> list[str]:
-    frames = load_jpegs(data_dir)
-    if url:
-        return _report(asyncio.run(_drive(url, frames, sessions, fps, seconds)), frames, sessions, fps, seconds, None)
+@contextmanager
+def served(env: dict[str, str] | None = None) -> Iterator[tuple[str, psutil.Process]]:
+    """`interview-integrity serve` on a free loopback port, ready, with no rate limit; its URL and process."""
     port = _free_port()
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_MINUTE": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "interview_integrity.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_MINUTE": "0", **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -169,15 +170,26 @@ def run(data_dir: Path, sessions: int, fps: float, seconds: float, url: str | No
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("the service did not become ready")
             time.sleep(0.3)
-        process = psutil.Process(server.pid)
-        cpu_before, wall_before = process.cpu_times(), time.monotonic()
-        tally = asyncio.run(_drive(url, frames, sessions, fps, seconds))
-        cpu_after, wall = process.cpu_times(), time.monotonic() - wall_before
-        cpu_share = (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system) / wall
-        peak_rss_mb = _peak_rss_mb(server.pid)
+        yield url, psutil.Process(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def run(data_dir: Path, sessions: int, fps: float, seconds: float, url: str | None = None) -> list[str]:
+    frames = load_jpegs(data_dir)
+    if url:
+        return _report(asyncio.run(_drive(url, frames, sessions, fps, seconds)), frames, sessions, fps, seconds, None)
+    with served() as (url, process):
+        cpu_before, wall_before = cpu_seconds(process), time.monotonic()
+        tally = asyncio.run(_drive(url, frames, sessions, fps, seconds))
+        cpu_share = (cpu_seconds(process) - cpu_before) / (time.monotonic() - wall_before)
+        peak_rss_mb = peak_rss(process.pid)
     return _report(tally, frames, sessions, fps, seconds, (cpu_share, peak_rss_mb))
 
 
@@ -205,7 +217,7 @@ def _report(
     ]
 
 
-def _peak_rss_mb(pid: int) -> float:
+def peak_rss(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024

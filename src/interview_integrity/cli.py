@@ -201,6 +201,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_transports(args: argparse.Namespace) -> int:
+    from interview_integrity import bench_transports
+
+    print("\n".join(bench_transports.run(Path(args.data), args.fps)))
+    return 0
+
+
 def cmd_prepare_models(args: argparse.Namespace) -> int:
     from interview_integrity.vision.identity.prepare import IdentityPrepareError
     from interview_integrity.vision.identity.prepare import prepare as prepare_identity
@@ -247,6 +254,24 @@ def cmd_train_phone(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_phone(args: argparse.Namespace) -> int:
+    try:
+        import torch  # noqa: F401
+    except ImportError as error:
+        print(f"error: eval-phone screens its negatives with PyTorch (the `train` extra): {error}", file=sys.stderr)
+        return 2
+    from interview_integrity.evaluation import phones
+    from interview_integrity.training.phone.train import TrainConfig
+
+    settings = Settings().vision
+    seed = TrainConfig(data=Path(args.data), out=Path(".")).seed  # the split the trained model was measured on
+    lines = phones.run(
+        Path(args.data), settings.models_dir, seed, args.limit, progress=lambda items: _progress(items, None, "runs")
+    )
+    print("\n".join(lines))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interview-integrity", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -289,6 +314,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--seconds", type=float, default=30.0)
     load.add_argument("--url", default=None, help="load a server that is already running instead of starting one")
     load.set_defaults(func=cmd_bench)
+    phone_eval = sub.add_parser("eval-phone", help="phones per image: the COCO fusion against our phone detector")
+    phone_eval.add_argument("--data", default=str(DEFAULT_DATA))
+    phone_eval.add_argument("--limit", type=int, default=None, help="the first N test images (a quick look)")
+    phone_eval.set_defaults(func=cmd_eval_phone)
+    transports = sub.add_parser("bench-transports", help="one video over the WebSocket and as a WebRTC track")
+    transports.add_argument("--data", default=str(DEFAULT_DATA))
+    transports.add_argument("--fps", type=float, default=5.0)
+    transports.set_defaults(func=cmd_bench_transports)
     phone = sub.add_parser("train-phone", help="train the phone detector (PyTorch on the CPU; the `train` extra)")
     phone.add_argument("--data", default=str(DEFAULT_DATA), help="the folder holding train/phone_using and honest/")
     phone.add_argument("--out", default="artifacts/phone", help="where the model, its log and metrics go")

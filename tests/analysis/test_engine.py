@@ -239,3 +239,26 @@ def test_a_pause_is_a_gap_and_a_slow_steady_stream_is_not(engine: SessionAnalyze
     steady = run(engine, 4, lambda t: frame(t))
     engine.process(steady, frame(steady.last_timestamp + 2.5), steady.frames)  # type: ignore[operator]
     assert len(steady.gaps) == 1
+
+
+def test_ending_forgets_the_face_templates_and_frame_signatures(engine: SessionAnalyzer) -> None:
+    import numpy as np
+
+    from interview_integrity.analysis.rules.camera import Camera
+    from interview_integrity.analysis.rules.identity import Identity
+    from interview_integrity.vision.signals import FaceIdentity
+
+    rng = np.random.default_rng(7)
+    state = SessionState()
+    for i in range(40):
+        signals = frame(i / FPS)
+        vector = rng.normal(size=128)
+        signals.identity = FaceIdentity(vector=list(vector / np.linalg.norm(vector) * 0.1), yaw=0.0, faces=1)
+        engine.process(state, signals, i)
+    assert rule_state(state, "identity", Identity).templates
+    state.rules["camera"] = Camera(hashes=[(0.0, "ab" * 32)], openness=[0.3], cameras=["USB cam"]).model_dump()
+    engine.finish(state)
+    assert rule_state(state, "identity", Identity).templates == []
+    assert rule_state(state, "identity", Identity).reference is None
+    camera = rule_state(state, "camera", Camera)
+    assert camera.hashes == [] and camera.openness == [] and camera.cameras == ["USB cam"]

@@ -18,7 +18,7 @@ from interview_integrity.analysis.check import session_check
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.rules import RULES, Frame, Rule
-from interview_integrity.analysis.rules.base import reset, rule_state
+from interview_integrity.analysis.rules.base import KeepsPrivateState, reset, rule_state
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
 from interview_integrity.analysis.rules.camera import Camera, CameraRule, reported_camera
 from interview_integrity.analysis.rules.identity import Identity, IdentityRule
@@ -101,10 +101,13 @@ class SessionAnalyzer:
         return timeline.changed
 
     def finish(self, state: SessionState) -> list[Event]:
-        """Close every open event at the last frame."""
+        """Close every open event at the last frame, and forget what only the live session needed."""
         closed = _unique(Timeline(state, self.policy, self.now(state), frame_index=-1).close_all())
         for event in closed:
             event.describe()
+        for rule in self.rules:
+            if isinstance(rule, KeepsPrivateState):
+                rule.forget(state)
         return closed
 
     @staticmethod

@@ -28,6 +28,8 @@ from interview_integrity.vision.identity.prepare import model_path as identity_m
 from interview_integrity.vision.landmarks import FaceLandmarker, FaceMesh
 from interview_integrity.vision.model_files import ModelFileError, face_alignment_file, verified
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
+from interview_integrity.vision.phone.detector import PACKAGED as PHONE_MODEL
+from interview_integrity.vision.phone.detector import PhoneDetector
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
 from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, identity_due, plan
@@ -63,10 +65,12 @@ def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
     for name in settings.detectors:
         if name == "yolo":
             detectors.append(_yolo(settings))
-            continue
-        ssdlite = _ssdlite(settings)
-        if ssdlite is not None:
-            detectors.append(ssdlite)
+        elif name == "phone":
+            detectors.append(PhoneDetector(verified(PHONE_MODEL)))
+        else:
+            ssdlite = _ssdlite(settings)
+            if ssdlite is not None:
+                detectors.append(ssdlite)
     return detectors
 
 
@@ -130,7 +134,14 @@ def _scaled_track(face: TrackedFace, factor: float) -> TrackedFace:
 class FrameAnalyzer:
     def __init__(self, settings: VisionSettings | None = None, workers: int = 1) -> None:
         self.settings = settings or VisionSettings()
-        self._thresholds = {"yolo": self.settings.yolo_thresholds, "ssdlite": self.settings.ssdlite_thresholds}
+        self._thresholds = {
+            "yolo": self.settings.yolo_thresholds,
+            "ssdlite": self.settings.ssdlite_thresholds,
+            "phone": self.settings.phone_thresholds,
+        }
+        # with our phone detector on, the COCO detectors' `cell phone` boxes are left out: it answers for phones
+        only_ours = "phone" in self.settings.detectors and not self.settings.coco_phones_too
+        self._phones_from = "phone" if only_ours else None
         self._pool: queue.Queue[_ModelSet] = queue.Queue()
         self._all = [_ModelSet(self.settings) for _ in range(max(1, workers))]
         for models in self._all:
@@ -278,7 +289,8 @@ class FrameAnalyzer:
                 per_detector |= beside_found
                 spent |= beside_spent
             timings |= spent
-            objects = fuse(per_detector, self._thresholds) if detect_objects else []
+            candidates = _phones_only_from(per_detector, self._phones_from)
+            objects = fuse(candidates, self._thresholds) if detect_objects else []
 
         faces = [found.face for found in detected]
         if factor != 1.0:
@@ -343,6 +355,17 @@ def _cut_or_return(track: FaceTrack | None, small: list[int], settings: VisionSe
 
 
 _Detections = tuple[dict[str, list[DetectedObject]], dict[str, float]]
+
+
+def _phones_only_from(
+    per_detector: dict[str, list[DetectedObject]], source: str | None
+) -> dict[str, list[DetectedObject]]:
+    if source is None:
+        return per_detector
+    return {
+        name: found if name == source else [o for o in found if o.label != "cell phone"]
+        for name, found in per_detector.items()
+    }
 
 
 def _detect(detectors: list[ObjectDetector], image: Array) -> _Detections:

@@ -10,7 +10,7 @@ earlier one's state (attention reads calibration's baseline), never the other wa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -51,6 +51,16 @@ class Rule(Protocol):
     name: str
 
     def observe(self, frame: Frame, timeline: Timeline) -> None: ...
+
+
+@runtime_checkable
+class KeepsPrivateState(Protocol):
+    """A rule whose state holds what the report does not need and must not outlive the live session
+    (face embeddings, frame signatures): `forget` strips it when the session ends."""
+
+    name: str
+
+    def forget(self, session: SessionState) -> None: ...
 
 
 def rule_state(session: SessionState, name: str, model: type[M]) -> M:

@@ -27,7 +27,8 @@ import statistics
 from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.policy import Thresholds
-from interview_integrity.analysis.rules.base import Frame
+from interview_integrity.analysis.rules.base import Frame, rule_state
+from interview_integrity.analysis.state import SessionState
 from interview_integrity.analysis.timeline import Condition, Timeline, fixed
 from interview_integrity.vision.signature import distance
 
@@ -71,6 +72,12 @@ def is_virtual(label: str) -> bool:
 
 class CameraRule:
     name = "camera"
+
+    def forget(self, session: SessionState) -> None:
+        """Frame signatures and eye openness only serve the next frames; the cameras seen stay for the report."""
+        state = rule_state(session, self.name, Camera)
+        state.hashes, state.openness = [], []
+        session.rules[self.name] = state.model_dump(mode="json")
 
     def observe(self, frame: Frame, timeline: Timeline) -> None:
         state = frame.state(self.name, Camera)

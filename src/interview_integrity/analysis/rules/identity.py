@@ -13,14 +13,16 @@ A reference photo (start-session or POST /sessions/{id}/reference-photo) is comp
 face far from it for as long also raises `identity_changed`, with that reason.
 
 The templates and the reference are biometric data: they live only in this rule's state, inside the
-session, and go when the session goes; no report, answer or log shows them (docs/PRIVACY_AND_FAIRNESS.md).
+session, and are dropped when the session ends (`forget`); no report, answer or log shows them
+(docs/PRIVACY_AND_FAIRNESS.md).
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from interview_integrity.analysis.rules.base import Frame
+from interview_integrity.analysis.rules.base import Frame, rule_state
+from interview_integrity.analysis.state import SessionState
 from interview_integrity.analysis.timeline import Condition, Timeline, fixed
 from interview_integrity.vision.identity.embedder import distance
 
@@ -41,6 +43,12 @@ class Identity(BaseModel):
 
 class IdentityRule:
     name = "identity"
+
+    def forget(self, session: SessionState) -> None:
+        """The templates and the reference are biometric: nothing after the session's end needs them."""
+        state = rule_state(session, self.name, Identity)
+        state.templates, state.reference = [], None
+        session.rules[self.name] = state.model_dump(mode="json")
 
     def observe(self, frame: Frame, timeline: Timeline) -> None:
         if not frame.policy.enabled("identity_changed"):

@@ -174,6 +174,22 @@ def _clean_negatives(
     return [*clean_crops(datasets.phone_free_crops(images, np.random.default_rng(seed)), predict), *honest]
 
 
+def screen_predictor(models_dir: Path) -> Callable[[Array], tuple[Array, Array]]:
+    """The starting network, COCO's phone logit, kept as it is: it screens labels and negatives."""
+    template = phone_head(onnx.load(str(verified(model_path(models_dir, "fp32")))))
+    return _torch_predictor(GraphNet(template).eval())
+
+
+def test_split(
+    data: Path, seed: int, screen: Callable[[Array], tuple[Array, Array]], limit: int | None = None
+) -> tuple[list[Sample], list[Sample]]:
+    """(the test images, the test negatives) exactly as `train` measures the exported model on them."""
+    root = data / "train" / "phone_using"
+    images = datasets.load_split(root, "test", limit)
+    honest = datasets.honest_frames(data / "honest", "test", limit=limit)
+    return images, _clean_negatives(images, honest, seed + 1, screen)
+
+
 def _measure(
     predict: Callable[[Array], tuple[Array, Array]], positives: list[Sample], negatives: list[Sample], score: float
 ) -> dict[str, Any]:
@@ -216,7 +232,7 @@ def train(config: TrainConfig, say: Callable[[str], None] = print) -> TrainResul
     backgrounds = [*honest_train, *portraits]
 
     template = phone_head(onnx.load(str(verified(model_path(config.models_dir, "fp32")))))
-    screen = _torch_predictor(GraphNet(template).eval())  # the starting network, COCO's phone logit, kept as it is
+    screen = screen_predictor(config.models_dir)
     say(f"{mark_unlabeled_phones(train_set, screen)} likely phones without a label are ignored in training")
     pool = clean_crops(datasets.phone_free_crops(train_set, np.random.default_rng(config.seed), per_image=2), screen)
     negatives = _Negatives([*honest_train, *portraits], pool, config.free_crops_per_epoch)
@@ -309,10 +325,7 @@ def train(config: TrainConfig, say: Callable[[str], None] = print) -> TrainResul
         [d for d, s in zip(valid_found, valid_set, strict=True) if s.has_phone], valid_rejected, MAX_FALSE_ALARM_RATE
     )
     say(f"operating point chosen on valid: score >= {score:.3f}")
-    test_set = datasets.load_split(root, "test", config.limit)
-    test_negatives = _clean_negatives(
-        test_set, datasets.honest_frames(honest, "test", limit=config.limit), config.seed + 1, screen
-    )
+    test_set, test_negatives = test_split(config.data, config.seed, screen, config.limit)
     digest = sha256(model_file)
     test = _measure(predict, test_set, test_negatives, score)
     metrics: dict[str, Any] = {
