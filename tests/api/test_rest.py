@@ -97,3 +97,20 @@ def test_policy_object_with_accommodations(service: ServiceProcess) -> None:
         )
         assert response.status_code == 201
         assert response.json()["policy"]["disabled_rules"] == ["gaze_away", "repeated_glances"]
+
+
+def test_one_risk_figure_after_a_client_event(service: ServiceProcess) -> None:
+    with httpx.Client(base_url=service.url, timeout=60) as client:
+        session_id = client.post("/start-session", json={"candidate_id": "one-figure"}).json()["session_id"]
+        frame = {"session_id": session_id, "frame": b64("face1_grace_hopper.jpg"), "timestamp": 1.0}
+        assert client.post("/analyze-frame", json=frame).status_code == 200
+        event = {"type": "tab_hidden", "timestamp": 2.0}
+        assert client.post(f"/sessions/{session_id}/client-events", json=event).status_code == 201
+        status = client.get(f"/sessions/{session_id}").json()
+        assert status["risk"]["score"] > 0
+        assert status["risk"]["score"] == status["summary"]["final_risk"]
+        [row] = [r for r in client.get("/sessions").json()["sessions"] if r["session_id"] == session_id]
+        assert row["peak_risk"] == status["summary"]["peak_risk"]
+        report = client.post("/end-session", json={"session_id": session_id}).json()
+        assert report["summary"]["final_risk"] == status["risk"]["score"]
+        assert max(score for _, score in report["risk_timeline"]) == report["summary"]["peak_risk"]

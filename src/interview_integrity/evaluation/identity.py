@@ -49,7 +49,7 @@ HONEST_SKIN = {
     "hon_window_woman.mp4": "light",
 }
 VARIANT_CLIPS = ("hon_webcam_interview_woman.mp4", "hon_cap_beard_man.mp4", "hon_webcam_blink_man.mp4")
-SWEEP = (0.5, 0.55, 0.6, 0.65, 0.7)
+SWEEP = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 @dataclass
@@ -120,6 +120,12 @@ def per_thousand(proportion: Proportion) -> str:
     return f"{proportion.hits} in {proportion.total:,} ({1000 * (proportion.value or 0):.2f}‰, 95% up to {high:.2f}‰)"
 
 
+def _quantiles(values: list[float], shares: tuple[float, ...]) -> str:
+    if not values:
+        return "n/a"
+    return " / ".join(f"{values[min(len(values) - 1, int(share * len(values)))]:.3f}" for share in shares)
+
+
 def table(groups: dict[str, GroupDistances], threshold: float) -> list[str]:
     lines = [
         f"identity continuity per skin group at distance {threshold} (dlib ResNet, 128-d; lower is more alike):",
@@ -132,6 +138,15 @@ def table(groups: dict[str, GroupDistances], threshold: float) -> list[str]:
         lines.append(
             f"| {name} | {len(group.clips)} | {fnm.total:,} | {per_thousand(fnm)} | {group.photos} "
             f"| {fm.total} | {fm} |"
+        )
+    lines.append("")
+    lines.append("distances per group: same person (p50 / p99 / largest), different people (smallest / p1):")
+    for name, group in groups.items():
+        same = sorted(group.same)
+        different = sorted(group.different)
+        lines.append(
+            f"  {name}: same {_quantiles(same, (0.5, 0.99))} / {same[-1] if same else float('nan'):.3f}; "
+            f"different {different[0] if different else float('nan'):.3f} / {_quantiles(different, (0.01,))}"
         )
     lines.append("")
     lines.append("false non-match and false match rate by threshold (all groups):")
