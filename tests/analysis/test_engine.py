@@ -262,3 +262,13 @@ def test_ending_forgets_the_face_templates_and_frame_signatures(engine: SessionA
     assert rule_state(state, "identity", Identity).reference is None
     camera = rule_state(state, "camera", Camera)
     assert camera.hashes == [] and camera.openness == [] and camera.cameras == ["USB cam"]
+
+
+def test_a_face_never_seen_for_20_s_is_high_and_a_candidate_who_leaves_is_medium(engine: SessionAnalyzer) -> None:
+    never = run(engine, 21, lambda t: frame(t, faces=0))
+    [absent] = of_type(never, "no_face")
+    assert absent.severity == "high" and absent.basis["face_seen_before"] is False
+    left = run(engine, 5, lambda t: frame(t))
+    left = run(engine, 21, lambda t: frame(t, faces=0), left)
+    [gone] = of_type(left, "no_face")
+    assert gone.severity == "medium" and gone.basis["face_seen_before"] is True

@@ -51,8 +51,19 @@ def test_two_faces_raise_multiple_faces(analyzer: FrameAnalyzer, data_dir: Path)
     assert result.summary["verdict"] in ("review", "high_risk")
 
 
+def test_a_side_camera_that_never_shows_the_candidate_needs_review(analyzer: FrameAnalyzer, data_dir: Path) -> None:
+    # notes and a laptop under a side camera: the laptop there from the start is setup, the notes are paper
+    # COCO does not see; what needs a person is that the candidate was never in view
+    result = replay_video(data_dir / "vid_side_cam_notes_laptop.avi", analyzer, build_policy("standard"))
+    assert result.summary["verdict"] == "review", result.summary["explanation"]
+    [absent] = [e for e in result.state.events if e.type == "no_face"]
+    assert absent.severity == "high" and absent.basis["face_seen_before"] is False
+    assert "No face had been seen" in absent.measured
+
+
 def test_phone_in_the_exam_hall_after_it_appears(analyzer: FrameAnalyzer, data_dir: Path) -> None:
     result = replay_video(data_dir / "vid_exam_hall_phone_on_desk.mp4", analyzer, build_policy("standard"))
+    assert result.summary["verdict"] == "high_risk", result.summary["explanation"]
     phones = [e for e in result.state.events if e.type == "phone_detected"]
     assert phones and phones[0].started_at >= 3.0
 

@@ -114,3 +114,14 @@ def test_one_risk_figure_after_a_client_event(service: ServiceProcess) -> None:
         report = client.post("/end-session", json={"session_id": session_id}).json()
         assert report["summary"]["final_risk"] == status["risk"]["score"]
         assert max(score for _, score in report["risk_timeline"]) == report["summary"]["peak_risk"]
+
+
+def test_a_still_sent_to_a_new_session_is_always_searched_for_objects(service: ServiceProcess) -> None:
+    # the schedule is by stream time: a session's first frame runs every detector, whatever its id
+    with httpx.Client(base_url=service.url, timeout=60) as client:
+        for attempt in range(6):
+            session_id = client.post("/start-session", json={"candidate_id": f"still-{attempt}"}).json()["session_id"]
+            body = {"session_id": session_id, "frame": b64("obj_phone_only.jpg")}
+            result = client.post("/analyze-frame", json=body).json()
+            assert result["objects_analyzed"] is True, session_id
+            assert "cell phone" in {o["label"] for o in result["objects"]}, session_id

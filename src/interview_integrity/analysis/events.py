@@ -172,7 +172,10 @@ def measured_against(kind: str, basis: dict[str, Any], detail: str) -> str:
         return f"{basis['faces']} faces (detector scores {scores}) for at least {basis['minimum_s']:g} s on end."
     if kind == "no_face":
         minimum = basis["minimum_s"]
-        return f"No face in any frame for at least {minimum:g} s on end; frames too dark to judge were left out."
+        text = f"No face in any frame for at least {minimum:g} s on end; frames too dark to judge were left out."
+        if basis.get("face_seen_before") is False:
+            text += " No face had been seen in the session before: the camera may not show the candidate at all."
+        return text
     if kind == "camera_blocked":
         return f"The frames could not be judged: {detail or ', '.join(basis.get('issues', []))}."
     if "distance" in basis:

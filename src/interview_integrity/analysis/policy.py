@@ -35,6 +35,12 @@ class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     no_face_s: float = Field(3.0, gt=0, description="Leaving the seat for a moment to adjust is normal; 3 s is not.")
+    never_seen_s: float = Field(
+        20.0,
+        gt=0,
+        description="A session that has not shown a face once for this long (a camera turned away or on the desk) "
+        "raises a high no_face: the machine cannot vouch for it; sitting down takes seconds, not 20.",
+    )
     multiple_faces_s: float = Field(1.5, gt=0, description="A face must stay, not flash by in a crowd or a poster.")
     extra_person_votes: tuple[int, int] = Field(
         (3, 5), description="k of the last n object frames with a faceless person."
