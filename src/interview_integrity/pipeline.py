@@ -138,7 +138,14 @@ class Pipeline:
                         "this Idempotency-Key was used for a different start-session request",
                         code="idempotency_conflict",
                     )
-                return await self.get(earlier_id, owner)
+                try:
+                    return await self.get(earlier_id, owner)
+                except NotFound:
+                    raise Conflict(
+                        f"the session this Idempotency-Key started ({earlier_id}) is gone (deleted or expired); "
+                        "send a new key to start another",
+                        code="idempotency_key_spent",
+                    ) from None
         now = time.time()
         record = SessionRecord(
             id=session_id,

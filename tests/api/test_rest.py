@@ -125,3 +125,17 @@ def test_a_still_sent_to_a_new_session_is_always_searched_for_objects(service: S
             result = client.post("/analyze-frame", json=body).json()
             assert result["objects_analyzed"] is True, session_id
             assert "cell phone" in {o["label"] for o in result["objects"]}, session_id
+
+
+def test_an_idempotency_key_starts_one_session(service: ServiceProcess) -> None:
+    with httpx.Client(base_url=service.url, timeout=60) as client:
+        key = {"Idempotency-Key": f"retry-{time.time()}"}
+        first = client.post("/start-session", json={"candidate_id": "idem"}, headers=key)
+        again = client.post("/start-session", json={"candidate_id": "idem"}, headers=key)
+        assert first.status_code == again.status_code == 201
+        assert again.json()["session_id"] == first.json()["session_id"]
+        other = client.post("/start-session", json={"candidate_id": "someone else"}, headers=key)
+        assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_conflict"
+        assert client.delete(f"/sessions/{first.json()['session_id']}").status_code in (200, 204)
+        spent = client.post("/start-session", json={"candidate_id": "idem"}, headers=key)
+        assert spent.status_code == 409 and spent.json()["error"]["code"] == "idempotency_key_spent"
