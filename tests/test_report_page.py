@@ -34,7 +34,8 @@ class Checker(HTMLParser):
         if tag not in VOID:
             self.stack.append(tag)
         for name, value in attrs:
-            if name in ("src", "href") and value and not value.startswith("data:"):
+            # data: images and links within the page (an event row to its evidence) stay inside it
+            if name in ("src", "href") and value and not value.startswith(("data:", "#")):
                 self.external.append(value)
             if tag == "img" and name == "src" and value:
                 self.images.append(value)
