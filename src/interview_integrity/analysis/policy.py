@@ -126,7 +126,7 @@ class Thresholds(BaseModel):
         ge=0,
         description="A frame whose 32x24 grey thumbnail moved no cell by more than this (grey levels) since the last "
         "frame shows the same picture. Re-encoding a repeated picture moves cells by at most 2; on every honest clip "
-        "a live camera stayed at or under 2 for at most 1.4 s (artifacts/measure/frozen_signal.py).",
+        "a live camera stayed at or under 2 for at most 1.4 s (scripts/measure/frozen_signal.py).",
     )
     replay_min_s: float = Field(
         5.0, gt=0, description="A stretch repeating an earlier one for this long, in order, is a replayed recording."

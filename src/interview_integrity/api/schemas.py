@@ -185,29 +185,27 @@ class SessionReport(BaseModel):
     )
 
 
-class SessionStatus(BaseModel):
+class _SessionFacts(BaseModel):
+    """What a status and a listing row both say of a session."""
+
     session_id: str
     candidate_id: str
     status: Literal["active", "ended"]
     created_at: float
     ended_at: float | None
     frames_analyzed: int
+    events: int
+
+
+class SessionStatus(_SessionFacts):
     calibrated: bool
     open_events: list[Event]
-    events: int
     risk: Risk
     check: SessionCheck
     summary: dict[str, Any]
 
 
-class SessionListed(BaseModel):
-    session_id: str
-    candidate_id: str
-    status: Literal["active", "ended"]
-    created_at: float
-    ended_at: float | None
-    frames_analyzed: int
-    events: int
+class SessionListed(_SessionFacts):
     peak_risk: float
     verdict: Literal["clear", "review", "high_risk"]
 

@@ -4,7 +4,7 @@
   their 32x24 grey thumbnails, in grey levels. A live camera always moves somewhere (lips, eyes, breathing);
   a hung or substituted camera repeats its picture, and re-encoding a repeated picture (JPEG, H.264 at any
   quality, sensor noise of sigma 2) moves no thumbnail cell by more than 2 levels (measured on frames of
-  every honest clip: artifacts/measure/frozen_signal.py). None when there is no last frame, or the picture
+  every honest clip: scripts/measure/frozen_signal.py). None when there is no last frame, or the picture
   has too little texture to tell (a black or uniform frame: that is `no_face` or a dark frame, not a
   frozen one).
 - `dhash`: a 256-bit difference hash (the signs of horizontal gradients of a 17x16 grey thumbnail), as 64

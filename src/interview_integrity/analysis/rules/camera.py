@@ -10,7 +10,7 @@
   same pose, the same background) but never tracks it frame by frame at a fixed lag; a still picture
   matches its past without moving, which is why stillness is never called a replay. Measured on every
   honest clip (no frame flagged in 1,700) and on loops assembled from them, sampled on and off phase
-  (artifacts/measure/replay_runs.py). The hashes of the last `HISTORY_S` are kept, at most five a second
+  (scripts/measure/replay_runs.py). The hashes of the last `HISTORY_S` are kept, at most five a second
   (about 20 KB): loops longer than a minute are not recognised.
 - No liveness (off by default: policy `enabled_rules`): the face showed no blink (an eye openness under
   two thirds of the candidate's usual one, or eyes reported closed) for `no_liveness_s`: a photo held up.

