@@ -129,6 +129,31 @@ test('the JS client with a wrong key stops with "not authorised", over REST and 
   assert.equal(stream.state, 'unauthorised');
 });
 
+test('the React component with a wrong key says "not authorised" and stops trying', async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...FLAGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${process.env.FAKE_CAMERA_Y4M}`],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+    const sockets = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.goto(`${KEYED_URL}/demo`);
+    await page.getByTestId('api-key').fill('wrong-key');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=interview-monitor]')?.dataset.state === 'unauthorised', null, { timeout: 30000 });
+    assert.match(await page.getByTestId('state').textContent(), /Not authorised/);
+    const tried = sockets.length;
+    await page.waitForTimeout(3000); // a reconnect would come within a second or two
+    assert.equal(sockets.length, tried, `it kept trying: ${sockets.join(', ')}`);
+    assert.equal(await page.getByTestId('interview-monitor').getAttribute('data-state'), 'unauthorised');
+    await page.screenshot({ path: `${ARTIFACTS}/demo_unauthorised.png` });
+  } finally {
+    await browser.close();
+  }
+});
+
 test('/docs and /redoc render with no network route beyond this server', async () => {
   const browser = await launch();
   try {

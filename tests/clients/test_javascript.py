@@ -74,10 +74,12 @@ def reviewer_service() -> Iterator[ServiceProcess]:
 
 
 @pytest.mark.slow
-def test_report_links_and_docs_in_chromium(service: ServiceProcess, reviewer_service: ServiceProcess) -> None:
+def test_report_links_and_docs_in_chromium(
+    service: ServiceProcess, reviewer_service: ServiceProcess, fake_camera: Path
+) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     env = {"BASE_URL": service.url, "KEYED_URL": reviewer_service.url, "LINK_SECRET": LINK_SECRET,
-           "DATA_DIR": str(DATA), "ARTIFACTS_DIR": str(ARTIFACTS)}  # fmt: skip
+           "DATA_DIR": str(DATA), "ARTIFACTS_DIR": str(ARTIFACTS), "FAKE_CAMERA_Y4M": str(fake_camera)}  # fmt: skip
     result = node_test(["test/pages.test.mjs"], env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "pass 5" in result.stdout
+    assert "pass 6" in result.stdout
