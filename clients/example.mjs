@@ -20,4 +20,4 @@ for (const [index, path] of images.entries()) {
 }
 const report = await client.endSession(sessionId);
 console.log(`\nverdict: ${report.verdict}  (${report.summary.explanation.reason})`);
-console.log(`report page: ${url}/sessions/${sessionId}/report.html`);
+console.log(`report page: ${await client.reportLink(sessionId)}`); // signed: opens without the API key

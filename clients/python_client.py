@@ -63,10 +63,11 @@ def main() -> int:
             faces, gaze, risk = result["faces"]["count"], result["gaze"]["direction"], result["risk"]["score"]
             print(f"{result['timestamp']:7.2f} s  faces {faces}  gaze {gaze:<8} risk {risk:5.1f}  events: {events}")
         report = client.end_session(session_id)
+        link = client.report_link(session_id)  # signed: opens in a browser without the API key
     print(f"\nverdict: {report['verdict']}  ({report['summary']['explanation']['reason']})")
     for event in report["events"]:
         print(f"  {event['started_at']:7.2f} s  {event['type']:<16} {event['severity']:<6} {event['message']}")
-    print(f"report page: {args.url}/sessions/{session_id}/report.html")
+    print(f"report page: {link}")
     return 0
 
 
