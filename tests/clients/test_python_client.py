@@ -119,4 +119,7 @@ def test_example_script_end_to_end(service: ServiceProcess) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "faces 1" in result.stdout and "verdict: clear" in result.stdout and "report.html" in result.stdout
+    assert "signature=" in result.stdout  # a link a reviewer can open without the API key
+    times = [float(line.split()[0]) for line in result.stdout.splitlines() if line.strip().endswith("events: -")]
+    assert times and times[0] == 0.0 and max(times) < 60, times  # seconds from the session's start, not epoch
     assert Path(REPO / "clients" / "python_client.py").exists()
