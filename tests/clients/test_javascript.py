@@ -33,11 +33,15 @@ def test_javascript_client(service: ServiceProcess) -> None:
     assert "pass 4" in result.stdout
 
 
-def y4m(video: Path, target: Path, seconds: float) -> Path:
-    """A Y4M for chromium's fake webcam (raw frames: built here, never committed)."""
+def y4m(video: Path, target: Path, seconds: float, palindrome: bool = False) -> Path:
+    """A Y4M for chromium's fake webcam (raw frames: built here, never committed). Chromium loops the file, and
+    a loop is what `stream_replayed` finds: `palindrome` plays the clip forward then backward, so the first
+    repeat in order comes only after twice its length."""
+    scale = "scale=640:480,fps=15"
+    graph = f"[0:v]{scale},split[a][b];[b]reverse[r];[a][r]concat=n=2:v=1[out]" if palindrome else f"[0:v]{scale}[out]"
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-t", str(seconds), "-i", str(video),
-         "-vf", "scale=640:480,fps=15", "-pix_fmt", "yuv420p", str(target)],
+        ["ffmpeg", "-loglevel", "error", "-t", str(seconds), "-i", str(video), "-filter_complex", graph,
+         "-map", "[out]", "-pix_fmt", "yuv420p", str(target)],
         check=True, timeout=120,
     )  # fmt: skip
     return target
@@ -50,7 +54,7 @@ def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def two_faces_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return y4m(DATA / "vid_two_faces_books.mp4", tmp_path_factory.mktemp("camera") / "two.y4m", 7)
+    return y4m(DATA / "vid_two_faces_books.mp4", tmp_path_factory.mktemp("camera") / "two.y4m", 7, palindrome=True)
 
 
 @pytest.mark.slow
