@@ -8,6 +8,7 @@ duration. N worker threads can call analyze() at once with no lock around the mo
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import time
 from collections.abc import Iterator
@@ -134,14 +135,11 @@ def _scaled_track(face: TrackedFace, factor: float) -> TrackedFace:
 class FrameAnalyzer:
     def __init__(self, settings: VisionSettings | None = None, workers: int = 1) -> None:
         self.settings = settings or VisionSettings()
-        self._thresholds = {
-            "yolo": self.settings.yolo_thresholds,
-            "ssdlite": self.settings.ssdlite_thresholds,
-            "phone": self.settings.phone_thresholds,
-        }
-        # with our phone detector on, the COCO detectors' `cell phone` boxes are left out: it answers for phones
-        only_ours = "phone" in self.settings.detectors and not self.settings.coco_phones_too
-        self._phones_from = "phone" if only_ours else None
+        coco = {"yolo": self.settings.yolo_thresholds, "ssdlite": self.settings.ssdlite_thresholds}
+        if "phone" in self.settings.detectors and not self.settings.coco_phones_too:
+            # our phone detector answers for phones: no COCO `cell phone` box clears its bar
+            coco = {name: bars.model_copy(update={"cell_phone": math.inf}) for name, bars in coco.items()}
+        self._thresholds = {**coco, "phone": self.settings.phone_thresholds}
         self._pool: queue.Queue[_ModelSet] = queue.Queue()
         self._all = [_ModelSet(self.settings) for _ in range(max(1, workers))]
         for models in self._all:
@@ -289,8 +287,7 @@ class FrameAnalyzer:
                 per_detector |= beside_found
                 spent |= beside_spent
             timings |= spent
-            candidates = _phones_only_from(per_detector, self._phones_from)
-            objects = fuse(candidates, self._thresholds) if detect_objects else []
+            objects = fuse(per_detector, self._thresholds) if detect_objects else []
 
         faces = [found.face for found in detected]
         if factor != 1.0:
@@ -355,17 +352,6 @@ def _cut_or_return(track: FaceTrack | None, small: list[int], settings: VisionSe
 
 
 _Detections = tuple[dict[str, list[DetectedObject]], dict[str, float]]
-
-
-def _phones_only_from(
-    per_detector: dict[str, list[DetectedObject]], source: str | None
-) -> dict[str, list[DetectedObject]]:
-    if source is None:
-        return per_detector
-    return {
-        name: found if name == source else [o for o in found if o.label != "cell phone"]
-        for name, found in per_detector.items()
-    }
 
 
 def _detect(detectors: list[ObjectDetector], image: Array) -> _Detections:
