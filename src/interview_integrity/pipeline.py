@@ -68,6 +68,10 @@ IDEMPOTENCY_TTL_S = 86_400  # an Idempotency-Key of start-session is remembered 
 GATHER_FIRST_FRAME_S = 0.05  # the first frame of a session waits this long for the frames sent with it
 
 
+def _missing(session_id: str) -> NotFound:
+    return NotFound(f"no session {session_id!r} (it may have expired)", code="session_not_found")
+
+
 def _session_id() -> str:
     return secrets.token_urlsafe(18)  # 144 random bits: unguessable
 
@@ -166,20 +170,22 @@ class Pipeline:
                 raise
         return record
 
-    async def get(self, session_id: str, owner: str | None) -> SessionRecord:
+    async def get(self, session_id: str, owner: str | None, *, any_owner: bool = False) -> SessionRecord:
+        """The session, when `owner` made it (`any_owner`: a signed report link stands for its owner)."""
         record = await self.store.get(session_id)
-        if record is None or record.owner != owner:
+        if record is None or (record.owner != owner and not any_owner):
             # another tenant's session is reported exactly like a missing one
-            raise NotFound(f"no session {session_id!r} (it may have expired)", code="session_not_found")
+            raise _missing(session_id)
         return record
 
     async def _update(self, session_id: str, change: Any) -> Any:
         try:
             return await self.store.update(session_id, change)
         except SessionNotFoundError:
-            raise NotFound(f"no session {session_id!r} (it may have expired)", code="session_not_found") from None
+            raise _missing(session_id) from None
 
-    async def _active(self, session_id: str, owner: str | None) -> SessionRecord:
+    async def active(self, session_id: str, owner: str | None) -> SessionRecord:
+        """The session, still taking frames (else 409 `session_ended`)."""
         record = await self.get(session_id, owner)
         if record.status != "active":
             raise Conflict(f"session {session_id!r} has ended; start a new session", code="session_ended")
@@ -196,7 +202,7 @@ class Pipeline:
     ) -> dict[str, Any]:
         """`arrived_at` (Unix time) times a frame without a timestamp when it arrived before this call."""
         received = arrived_at or time.time()
-        record = await self._active(session_id, owner)
+        record = await self.active(session_id, owner)
         # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
         time_s = on_clock(timestamp, received - record.created_at)
         if not self.has_capacity:
@@ -215,7 +221,7 @@ class Pipeline:
     async def _analyze_in_turn(
         self, session_id: str, owner: str | None, frame: Frame, time_s: float, received: float
     ) -> dict[str, Any]:
-        record = await self._active(session_id, owner)  # as the session's last frame left it
+        record = await self.active(session_id, owner)  # as the session's last frame left it
         check_frame(time_s, record.state.last_timestamp, float(self.settings.session_idle_ttl_s))
         loop = asyncio.get_running_loop()
         identity = record.policy.enabled("identity_changed")
@@ -284,7 +290,7 @@ class Pipeline:
 
     # -- the rest of a session's life -------------------------------------------------------------
     async def calibrate(self, session_id: str, owner: str | None) -> dict[str, Any]:
-        await self._active(session_id, owner)
+        await self.active(session_id, owner)
 
         def restart(record: SessionRecord) -> None:
             SessionAnalyzer(record.policy).calibrate(record.state)
@@ -297,7 +303,7 @@ class Pipeline:
         self, session_id: str, owner: str | None, event_type: str, timestamp: float | None, detail: str = ""
     ) -> dict[str, Any]:
         received = time.time()
-        await self._active(session_id, owner)
+        await self.active(session_id, owner)
 
         def add(record: SessionRecord) -> list[Event]:
             if record.status != "active":
@@ -319,7 +325,7 @@ class Pipeline:
 
     async def reference_photo(self, session_id: str, owner: str | None, photo: bytes | str) -> dict[str, Any]:
         """Keep the embedding of a reference photo's one face with the session (never the photo itself)."""
-        record = await self._active(session_id, owner)
+        record = await self.active(session_id, owner)
         if not record.policy.enabled("identity_changed"):
             raise Conflict("the identity check is switched off for this session", code="rule_disabled")
         if not self.analyzer.identity_available:
@@ -419,22 +425,21 @@ class Pipeline:
         record = await self.get(session_id, owner)
         engine = SessionAnalyzer(record.policy)
         risk = current_risk(record.state.risk, record.state.events, record.policy, engine.now(record.state))
+        summary = engine.summary(record.state)
         return {
             **summary_of(record),
             "frames_analyzed": record.state.frames,
-            "calibrated": engine.summary(record.state)["calibrated"],
+            "calibrated": summary["calibrated"],
             "open_events": [e.model_dump(mode="json") for e in record.state.events if e.open],
             "events": len(record.state.events),
             "risk": risk.model_dump(),
-            "check": session_check(record.state, record.policy).model_dump(),
-            "summary": engine.summary(record.state),
+            "check": summary["check"],
+            "summary": summary,
         }
 
     async def report(self, session_id: str, owner: str | None, *, signed: bool = False) -> dict[str, Any]:
         """The report; `signed` (a valid report link) stands for the session's owner."""
-        record = await self.store.get(session_id) if signed else await self.get(session_id, owner)
-        if record is None:
-            raise NotFound(f"no session {session_id!r} (it may have expired)", code="session_not_found")
+        record = await self.get(session_id, owner, any_owner=signed)
         return await self._with_evidence(
             session_id, record.report or build_report(record, SessionAnalyzer(record.policy))
         )

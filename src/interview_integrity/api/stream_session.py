@@ -29,7 +29,6 @@ from interview_integrity.pipeline import Frame, Pipeline
 
 log = logging.getLogger("interview_integrity.stream")
 _DRAIN_TIMEOUT_S = 30.0
-CLIENT_EVENTS = CLIENT_EVENT_TYPES
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 # what a transport raises once its peer has gone: the worker stops rather than report into the void
 TRANSPORT_GONE: tuple[type[BaseException], ...] = (WebSocketDisconnect, RuntimeError, ConnectionError)
@@ -141,9 +140,7 @@ class StreamSession:
             session_id = message.get("session_id")
             if not isinstance(session_id, str) or not session_id:
                 raise InvalidInput("'resume' needs the session_id", code="invalid_resume")
-            record = await self.pipeline.get(session_id, self.owner)
-            if record.status != "active":
-                raise InvalidInput(f"session {session_id!r} has ended", code="session_ended")
+            record = await self.pipeline.active(session_id, self.owner)
             self.session_id = record.id
             logs.session_id.set(record.id)
             await self.send({"type": "session", "session_id": record.id, "candidate_id": record.candidate_id,
@@ -156,8 +153,8 @@ class StreamSession:
         elif kind == "client_event":
             session_id = self._session()
             event_type = message.get("event") or message.get("event_type")
-            if event_type not in CLIENT_EVENTS:
-                raise InvalidInput(f"unknown client event {event_type!r}; one of {list(CLIENT_EVENTS)}",
+            if event_type not in CLIENT_EVENT_TYPES:
+                raise InvalidInput(f"unknown client event {event_type!r}; one of {list(CLIENT_EVENT_TYPES)}",
                                    code="invalid_client_event")  # fmt: skip
             detail = message.get("detail", "")
             if not isinstance(detail, str) or len(detail) > 200:

@@ -264,9 +264,7 @@ async def webrtc_offer(
     settings = services.settings.webrtc
     if not settings.enabled or services.peers is None:
         raise NotFound("WebRTC is switched off on this server (WEBRTC__ENABLED)", code="webrtc_disabled")
-    record = await pipeline_of(services).get(session_id, owner)
-    if record.status != "active":
-        raise Conflict(f"session {session_id!r} has ended; start a new session", code="session_ended")
+    await pipeline_of(services).active(session_id, owner)
     if "m=video" not in body.sdp:
         raise InvalidInput("the offer has no video track", code="no_video_track")
     logs.session_id.set(session_id)
