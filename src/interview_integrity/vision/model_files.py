@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -67,6 +68,22 @@ def verified(path: Path) -> Path:
     if digest != expected:
         raise ModelFileError(f"{path} has sha256 {digest}, expected {expected}: reinstall the package")
     return path
+
+
+def is_current(target: Path) -> bool:
+    """Whether a made model file is already there and is the file this service was validated with."""
+    return target.exists() and sha256(target) == EXPECTED_SHA256[target.name]
+
+
+def install(made: Path, target: Path, error: type[Exception], what: str) -> Path:
+    """Move a freshly made model file into place once its sha256 is the expected one; `error` says otherwise."""
+    expected = EXPECTED_SHA256[target.name]
+    digest = sha256(made)
+    if digest != expected:
+        raise error(f"{what} {target.name} has sha256 {digest}, expected {expected}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(made), target)
+    return verified(target)
 
 
 def yolo_file(name: str) -> Path:

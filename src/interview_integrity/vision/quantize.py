@@ -10,13 +10,12 @@ bytes, pinned by sha256 like every model file.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from interview_integrity.vision.model_files import EXPECTED_SHA256, sha256, verified
+from interview_integrity.vision.model_files import install, is_current
 
 if TYPE_CHECKING:
     from onnxruntime.quantization import CalibrationDataReader
@@ -65,8 +64,7 @@ def prepare_quantized(
 ) -> Path:
     """The verified 8-bit file at `target`, quantized from `float_model(work_dir)` when it is missing or
     not the pinned file. Failures raise `error` with what went wrong."""
-    expected = EXPECTED_SHA256[target.name]
-    if target.exists() and sha256(target) == expected:
+    if is_current(target):
         return target
     with tempfile.TemporaryDirectory(prefix="ii-int8-") as tmp:
         quantized = Path(tmp) / target.name
@@ -74,9 +72,4 @@ def prepare_quantized(
             quantize(float_model(Path(tmp)), quantized, calibration, method=method)
         except (ValueError, OSError, RuntimeError) as failure:
             raise error(f"quantizing {target.name} failed: {failure}") from failure
-        digest = sha256(quantized)
-        if digest != expected:
-            raise error(f"the 8-bit model {target.name} has sha256 {digest}, expected {expected}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(quantized), target)
-    return verified(target)
+        return install(quantized, target, error, "the 8-bit model")
