@@ -246,6 +246,7 @@ def cmd_train_phone(args: argparse.Namespace) -> int:
         models_dir=Settings().vision.models_dir,
         epochs=args.epochs,
         seed=args.seed,
+        screen_labels=args.screen_labels,
         limit=args.limit,
         max_steps=args.max_steps,
     )
@@ -325,7 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     phone = sub.add_parser("train-phone", help="train the phone detector (PyTorch on the CPU; the `train` extra)")
     phone.add_argument("--data", default=str(DEFAULT_DATA), help="the folder holding train/phone_using and honest/")
     phone.add_argument("--out", default="artifacts/phone", help="where the model, its log and metrics go")
-    phone.add_argument("--epochs", type=int, default=16)
+    phone.add_argument("--epochs", type=int, default=14)
+    phone.add_argument(
+        "--screen-labels",
+        action="store_true",
+        help="mask the phones the labels miss and screen the negatives with the starting network (measured worse)",
+    )
     phone.add_argument("--seed", type=int, default=20261203)
     phone.add_argument("--limit", type=int, default=None, help="only the first N images of each split (smoke test)")
     phone.add_argument("--max-steps", type=int, default=None, help="at most N steps an epoch (smoke test)")

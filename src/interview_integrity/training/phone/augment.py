@@ -23,10 +23,10 @@ _KEEP_VISIBLE = 0.5  # a box with less than this share in view is ignored, not l
 def augment(sample: Sample, rng: np.random.Generator, backgrounds: list[Sample]) -> tuple[Array, Array, Array]:
     """(300x300 RGB image, phone boxes, ignored boxes); boxes normalised (ymin, xmin, ymax, xmax)."""
     image, boxes, ignore = sample.image, sample.boxes.copy(), sample.ignored.copy()
-    if backgrounds and rng.random() < 0.3:
+    if backgrounds and rng.random() < 0.35:
         background = backgrounds[int(rng.integers(len(backgrounds)))].image
         image, (boxes, ignore) = _zoom_out(image, [boxes, ignore], background, rng)
-    if rng.random() < 0.6:
+    if rng.random() < 0.7:
         image, boxes, ignore = _crop(image, boxes, ignore, rng)
     if rng.random() < 0.5:
         image = image[:, ::-1]
