@@ -99,3 +99,23 @@ def test_every_detector_on_stills_and_yolo_every_1_8_s_of_a_stream(analyzer: Fra
     ran = [set(stream.analyze(image, i / 5).timings_ms) & {"yolo", "ssdlite"} for i in range(10)]
     both, ssd = {"yolo", "ssdlite"}, {"ssdlite"}
     assert ran == [both, set(), set(), ssd, set(), set(), ssd, set(), set(), both]
+
+
+def test_a_one_class_detector_defers_to_a_detector_that_tells_laptops_from_phones() -> None:
+    laptop_box, phone_box = Box(x=10, y=10, width=330, height=230), Box(x=0, y=14, width=350, height=215)
+    ssd = [DetectedObject(label="laptop", confidence=0.98, box=laptop_box, partial=False, source="ssdlite")]
+    ours = [
+        DetectedObject(label="cell phone", confidence=0.91, box=phone_box, partial=False, source="phone"),
+        # a phone lying on that laptop is a different object: kept
+        DetectedObject(
+            label="cell phone", confidence=0.8, box=Box(x=40, y=40, width=30, height=50), partial=False, source="phone"
+        ),
+    ]
+    thresholds = {"ssdlite": ObjectThresholds(), "phone": ObjectThresholds(cell_phone=0.6)}
+    found = fuse({"ssdlite": ssd, "phone": ours}, thresholds, one_class={"phone"})
+    assert [(o.label, o.confidence) for o in found] == [("laptop", 0.98), ("cell phone", 0.8)]
+    # a person is not a look-alike: a phone held up to the lens in front of a face stays a phone
+    person = [DetectedObject(label="person", confidence=0.9, box=phone_box, partial=False, source="ssdlite")]
+    assert "cell phone" in {o.label for o in fuse({"ssdlite": person, "phone": ours[:1]}, thresholds, {"phone"})}
+    # without the one-class mark, both are reported
+    assert len(fuse({"ssdlite": ssd, "phone": ours[:1]}, thresholds)) == 2

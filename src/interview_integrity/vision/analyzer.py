@@ -142,6 +142,7 @@ class FrameAnalyzer:
         self._thresholds = {**coco, "phone": self.settings.phone_thresholds}
         self._pool: queue.Queue[_ModelSet] = queue.Queue()
         self._all = [_ModelSet(self.settings) for _ in range(max(1, workers))]
+        self._one_class = frozenset(d.name for d in self._all[0].objects if d.one_class)
         for models in self._all:
             self._pool.put(models)
         # one helper thread per model set: a frame's object detectors run beside its face models
@@ -287,7 +288,7 @@ class FrameAnalyzer:
                 per_detector |= beside_found
                 spent |= beside_spent
             timings |= spent
-            objects = fuse(per_detector, self._thresholds) if detect_objects else []
+            objects = fuse(per_detector, self._thresholds, self._one_class) if detect_objects else []
 
         faces = [found.face for found in detected]
         if factor != 1.0:

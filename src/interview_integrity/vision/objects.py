@@ -7,6 +7,7 @@ fusion step sees the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 import cv2
@@ -37,6 +38,7 @@ class ObjectDetector(Protocol):
     name: str
     relative_cost: float  # time per frame against SSDLite's; it decides which detector runs on its own thread
     heavy: bool  # costly enough to run only every `heavy_interval_s` of a stream (vision/schedule.py)
+    one_class: bool  # knows one class only (our phone detector): it cannot tell its class from the others
 
     def detect(self, bgr: Array) -> list[DetectedObject]:
         """Candidates of the interview classes, scores >= a low floor, before per-class thresholds."""
@@ -53,14 +55,31 @@ def touches_border(box: Box, width: int, height: int) -> bool:
 
 
 _FUSE_IOU = 0.3
+# A one-class detector was never shown these look-alikes (a closed laptop from above is a big dark rounded
+# rectangle to a phone detector); a multi-class detector was taught them apart, so its label stands.
+_TOLD_APART = frozenset({"laptop", "tv", "keyboard"})
+_SAME_OBJECT_IOU = 0.5
 
 
 def fuse(
-    per_detector: dict[str, list[DetectedObject]], thresholds: dict[str, ObjectThresholds]
+    per_detector: dict[str, list[DetectedObject]],
+    thresholds: dict[str, ObjectThresholds],
+    one_class: Collection[str] = (),
 ) -> list[DetectedObject]:
     """Objects over their own detector's thresholds; the same object seen by several detectors (same
-    label, boxes overlapping) is reported once, with the highest score and every source named."""
-    kept = [obj for name, found in per_detector.items() for obj in select_objects(found, thresholds[name])]
+    label, boxes overlapping) is reported once, with the highest score and every source named. An object of
+    a detector named in `one_class` is dropped where another detector sees a laptop, screen or keyboard in
+    the same place."""
+    selected = {name: select_objects(found, thresholds[name]) for name, found in per_detector.items()}
+    told_apart = [
+        obj for name, found in selected.items() if name not in one_class for obj in found if obj.label in _TOLD_APART
+    ]
+    kept = [
+        obj
+        for name, found in selected.items()
+        for obj in found
+        if name not in one_class or not any(obj.box.iou(other.box) >= _SAME_OBJECT_IOU for other in told_apart)
+    ]
     fused: list[DetectedObject] = []
     for obj in sorted(kept, key=lambda o: -o.confidence):
         match = next((f for f in fused if f.label == obj.label and f.box.iou(obj.box) >= _FUSE_IOU), None)
@@ -117,6 +136,7 @@ class YoloV4TinyDetector:
     name = "yolo"
     relative_cost = 6.0
     heavy = True
+    one_class = False
 
     def __init__(self, input_size: int = 416) -> None:
         self._net = cv2.dnn.readNetFromDarknet(str(yolo_file("yolov4-tiny.cfg")), str(yolo_file("yolov4-tiny.weights")))

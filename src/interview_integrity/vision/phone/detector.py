@@ -28,6 +28,7 @@ class PhoneDetector:
     name = "phone"
     relative_cost = 1.0
     heavy = False
+    one_class = True
 
     def __init__(self, model_path: Path) -> None:
         self._session = one_thread_session(model_path)

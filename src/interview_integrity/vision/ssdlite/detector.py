@@ -38,6 +38,7 @@ class SsdLiteDetector:
     name = "ssdlite"
     relative_cost = 1.0
     heavy = False
+    one_class = False
 
     def __init__(self, model_path: Path) -> None:
         self._session = one_thread_session(model_path)

@@ -57,6 +57,7 @@ class YoloInt8Detector:
     name = "yolo"
     relative_cost = 2.5
     heavy = True
+    one_class = False
 
     def __init__(self, model_path: Path, input_size: int = 416) -> None:
         self._session = one_thread_session(model_path)
