@@ -22,7 +22,7 @@ def test_service_links_health_ready_docs(service: ServiceProcess) -> None:
         assert client.get("/").json()["links"]["docs"] == "/docs"
         assert client.get("/health").json() == {"status": "ok"}
         ready = client.get("/ready").json()
-        assert ready["status"] == "ready" and ready["detectors"] == ["ssdlite", "yolo"]
+        assert ready["status"] == "ready" and ready["detectors"] == ["ssdlite", "yolo", "phone"]
         assert "swagger" in client.get("/docs").text.lower()
         spec = client.get("/openapi.json").json()
         assert {"/start-session", "/analyze-frame", "/end-session", "/sessions/{session_id}/report"} <= set(

@@ -117,10 +117,10 @@ def test_a_missing_8_bit_file_falls_back_to_the_float_models(tmp_path: Path) -> 
     shutil.copy(installed, tmp_path / installed.name)
     analyzer = FrameAnalyzer(VisionSettings(models_dir=tmp_path))
     try:
-        assert analyzer.detector_names == ["ssdlite", "yolo"]
+        assert analyzer.detector_names == ["ssdlite", "yolo", "phone"]
         with analyzer._models() as models:
             kinds = {type(d).__name__ for d in models.objects}
-        assert kinds == {"SsdLiteDetector", "YoloV4TinyDetector"}
+        assert kinds == {"SsdLiteDetector", "YoloV4TinyDetector", "PhoneDetector"}
         phones = [
             o for o in analyzer.analyze(load("phone_rf_texting_down.jpg"), 0.0).objects if o.label == "cell phone"
         ]

@@ -85,19 +85,19 @@ def test_without_the_converted_model_the_analyzer_runs_yolo_alone(tmp_path: Path
 
     analyzer = FrameAnalyzer(VisionSettings(models_dir=tmp_path))
     try:
-        assert analyzer.detector_names == ["yolo"]
+        assert analyzer.detector_names == ["yolo", "phone"]  # ours ships in the package
         assert "laptop" in {o.label for o in analyzer.analyze(load("noface_empty_desk_laptop.jpg"), 0.0).objects}
     finally:
         analyzer.close()
 
 
 def test_every_detector_on_stills_and_yolo_every_1_8_s_of_a_stream(analyzer: FrameAnalyzer) -> None:
-    assert analyzer.detector_names == ["ssdlite", "yolo"]
+    assert analyzer.detector_names == ["ssdlite", "yolo", "phone"]
     image = load("noface_empty_desk_laptop.jpg")
-    assert {"yolo", "ssdlite"} <= set(analyzer.analyze(image, 0.0).timings_ms)  # a still
+    assert {"yolo", "ssdlite", "phone"} <= set(analyzer.analyze(image, 0.0).timings_ms)  # a still
     stream = FrameStream(analyzer)
-    ran = [set(stream.analyze(image, i / 5).timings_ms) & {"yolo", "ssdlite"} for i in range(10)]
-    both, ssd = {"yolo", "ssdlite"}, {"ssdlite"}
+    ran = [set(stream.analyze(image, i / 5).timings_ms) & {"yolo", "ssdlite", "phone"} for i in range(10)]
+    both, ssd = {"yolo", "ssdlite", "phone"}, {"ssdlite", "phone"}
     assert ran == [both, set(), set(), ssd, set(), set(), ssd, set(), set(), both]
 
 

@@ -24,9 +24,9 @@ from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 
 CONFIGURATIONS: dict[str, dict[str, object]] = {
-    "coco fusion (default)": {"detectors": ["ssdlite", "yolo"]},
-    "ours + COCO for the rest": {"detectors": ["ssdlite", "yolo", "phone"]},
-    "ours or COCO (union)": {"detectors": ["ssdlite", "yolo", "phone"], "coco_phones_too": True},
+    "coco fusion alone": {"detectors": ["ssdlite", "yolo"]},
+    "ours + COCO for the rest": {"detectors": ["ssdlite", "yolo", "phone"], "coco_phones_too": False},
+    "ours or COCO (default)": {"detectors": ["ssdlite", "yolo", "phone"], "coco_phones_too": True},
 }
 _IMAGES = (".jpg", ".jpeg", ".png")
 
