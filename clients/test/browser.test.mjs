@@ -107,7 +107,7 @@ test('webrtc: the same camera over a WebRTC track and over the WebSocket gives t
   }
   console.log(`transports compared: ${JSON.stringify(outcomes)}`);
   assert.ok(outcomes.webrtc.types.includes('multiple_faces'), JSON.stringify(outcomes));
-  assert.deepEqual(outcomes.webrtc.types, outcomes.websocket.types);
-  assert.equal(outcomes.webrtc.verdict, outcomes.websocket.verdict);
+  assert.deepEqual(outcomes.webrtc.types, outcomes.websocket.types, JSON.stringify(outcomes));
+  assert.equal(outcomes.webrtc.verdict, outcomes.websocket.verdict, JSON.stringify(outcomes));
   assert.ok(outcomes.webrtc.fps >= 2.5, `webrtc analysed only ${outcomes.webrtc.fps} frames/s`);
 });
