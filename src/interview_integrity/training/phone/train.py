@@ -245,13 +245,15 @@ def train(config: TrainConfig, say: Callable[[str], None] = print) -> TrainResul
     backgrounds = [*honest_train, *portraits]
 
     template = phone_head(onnx.load(str(verified(model_path(config.models_dir, "fp32")))))
-    screen = screen_predictor(config.models_dir)
-    negatives = _Negatives([*honest_train, *portraits], train_set, config.free_crops_per_epoch)
+    screen = screen_predictor(config.models_dir)  # also screens the test negatives, whatever the recipe
+    pool = None
     if config.screen_labels:
         say(f"{mark_unlabeled_phones(train_set, screen)} likely phones without a label are ignored in training")
-        crops = datasets.phone_free_crops(train_set, np.random.default_rng(config.seed), per_image=2)
-        negatives.pool = clean_crops(crops, screen)
-    valid_negatives = _clean_negatives(valid_set, honest_valid, config.seed, screen if config.screen_labels else None)
+        pool = clean_crops(
+            datasets.phone_free_crops(train_set, np.random.default_rng(config.seed), per_image=2), screen
+        )
+    negatives = _Negatives([*honest_train, *portraits], train_set, config.free_crops_per_epoch, pool)
+    valid_negatives = _clean_negatives(valid_set, honest_valid, config.seed, screen if pool is not None else None)
     say(f"negatives: {len(negatives.fixed)} frames and portraits and {config.free_crops_per_epoch} phone-free crops "
         f"an epoch; validation: {len(valid_negatives)}")  # fmt: skip
     net = GraphNet(template)
