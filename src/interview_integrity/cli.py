@@ -247,6 +247,7 @@ def cmd_train_phone(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         seed=args.seed,
         screen_labels=args.screen_labels,
+        pasted_per_epoch=args.pasted_per_epoch,
         limit=args.limit,
         max_steps=args.max_steps,
     )
@@ -331,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--screen-labels",
         action="store_true",
         help="mask the phones the labels miss and screen the negatives with the starting network (measured worse)",
+    )
+    phone.add_argument(
+        "--pasted-per-epoch",
+        type=int,
+        default=0,
+        help="webcam frames with a phone pasted at the face, an epoch (measured no better; off by default)",
     )
     phone.add_argument("--seed", type=int, default=20261203)
     phone.add_argument("--limit", type=int, default=None, help="only the first N images of each split (smoke test)")

@@ -79,10 +79,10 @@ def test_a_few_steps_on_real_images_lower_the_loss(template: onnx.ModelProto) ->
     assert losses[-1] < 0.8 * losses[0], losses
 
 
-def train_tiny(out: Path, screen_labels: bool = False) -> TrainResult:
+def train_tiny(out: Path, screen_labels: bool = False, pasted_per_epoch: int = 0) -> TrainResult:
     """Two steps on the first 6 images of each split: seconds, not an hour."""
     config = TrainConfig(data=DATA, out=out, epochs=1, limit=6, max_steps=2, batch=4, learning_rate=1e-4,
-                         screen_labels=screen_labels)  # fmt: skip
+                         screen_labels=screen_labels, pasted_per_epoch=pasted_per_epoch)  # fmt: skip
     return train(config, say=lambda _: None)
 
 
@@ -97,12 +97,13 @@ def test_the_command_trains_exports_and_measures_a_model_the_service_can_load(tm
     assert max(p.confidence for p in phones) > 0.5
 
 
-def test_the_same_seed_trains_the_same_model_and_screening_changes_what_it_learns(tmp_path: Path) -> None:
+def test_the_same_seed_trains_the_same_model_and_each_recipe_changes_what_it_learns(tmp_path: Path) -> None:
     """Training is reproducible to the byte (the shipped file is `make train-phone`'s); `--screen-labels`
-    is another recipe, so it gives another model."""
+    and `--pasted-per-epoch` are other recipes, so they give other models."""
     first, again = train_tiny(tmp_path / "a"), train_tiny(tmp_path / "b")
     screened = train_tiny(tmp_path / "c", screen_labels=True)
+    pasted = train_tiny(tmp_path / "d", pasted_per_epoch=6)
     assert first.sha256 == again.sha256
     assert [e.classification_loss for e in first.log] == [e.classification_loss for e in again.log]
-    assert screened.sha256 != first.sha256
+    assert len({first.sha256, screened.sha256, pasted.sha256}) == 3
     assert PhoneDetector(screened.model).detect(load("phone_rf_screen_shown.jpg"))

@@ -35,6 +35,7 @@ from interview_integrity.training.phone.metrics import (
     operating_point,
 )
 from interview_integrity.training.phone.network import GraphNet, export_onnx, phone_head
+from interview_integrity.training.phone.paste import Composites, backdrops, cutouts
 from interview_integrity.training.phone.targets import iou, loss, match
 from interview_integrity.vision import ssd
 from interview_integrity.vision.arrays import Array
@@ -52,6 +53,8 @@ _NMS_IOU, _FLOOR = 0.5, 0.05
 # used as a negative at all.
 UNLABELED_PHONE_SCORE = 0.4
 CLEAN_CROP_SCORE = 0.1
+# With `pasted_per_epoch` (0 by default: it measured no better, see docs/MODELS.md), each epoch also shows
+# that many webcam frames with a training phone pasted at the face (`paste.py`).
 
 
 @dataclass
@@ -65,6 +68,7 @@ class TrainConfig:
     weight_decay: float = 1e-4
     seed: int = 20261203
     free_crops_per_epoch: int = 700  # phone-free regions of training images, new ones each epoch
+    pasted_per_epoch: int = 0  # webcam frames with a phone (or a phone-free patch) pasted at the face (see above)
     screen_labels: bool = False  # mask likely unlabeled phones and screen the negatives (see above)
     frozen_blocks: int = 3  # MobileNetV2's stem and expanded_conv..._3 (150 and 75 px maps) keep COCO's weights
     threads: int = 2
@@ -226,6 +230,15 @@ def _proportion(value: Any) -> dict[str, Any]:
     return {"hits": value.hits, "total": value.total, "rate": value.value, "ci95": [round(low, 4), round(high, 4)]}
 
 
+def _composites(config: TrainConfig, train_set: list[Sample], backgrounds: list[Sample]) -> Composites:
+    """The phones pasted at webcam faces (none when `pasted_per_epoch` is 0, the default recipe)."""
+    if not config.pasted_per_epoch:
+        return Composites([], [], [], 0)
+    phones = cutouts(train_set, np.random.default_rng([config.seed, 2]))
+    free = datasets.phone_free_crops(train_set, np.random.default_rng([config.seed, 3]))
+    return Composites(backdrops(backgrounds), phones, free, config.pasted_per_epoch)
+
+
 def train(config: TrainConfig, say: Callable[[str], None] = print) -> TrainResult:
     started = time.time()
     torch.manual_seed(config.seed)
@@ -256,13 +269,15 @@ def train(config: TrainConfig, say: Callable[[str], None] = print) -> TrainResul
     valid_negatives = _clean_negatives(valid_set, honest_valid, config.seed, screen if pool is not None else None)
     say(f"negatives: {len(negatives.fixed)} frames and portraits and {config.free_crops_per_epoch} phone-free crops "
         f"an epoch; validation: {len(valid_negatives)}")  # fmt: skip
+    composites = _composites(config, train_set, backgrounds)
     net = GraphNet(template)
     for name, parameter in net.weights.items():
         parameter.requires_grad_(not _frozen(name, config.frozen_blocks))
     trainable = [p for p in net.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=config.weight_decay)
     anchors = net.anchors.numpy()
-    steps_per_epoch = -(-(len(train_set) + len(negatives.fixed) + config.free_crops_per_epoch) // config.batch)
+    per_epoch = len(train_set) + len(negatives.fixed) + config.free_crops_per_epoch + config.pasted_per_epoch
+    steps_per_epoch = -(-per_epoch // config.batch)
     if config.max_steps is not None:
         steps_per_epoch = min(steps_per_epoch, config.max_steps)
     total_steps = max(1, steps_per_epoch * config.epochs)
@@ -281,7 +296,7 @@ def train(config: TrainConfig, say: Callable[[str], None] = print) -> TrainResul
     for epoch in range(config.epochs):
         tick = time.time()
         rng = np.random.default_rng([config.seed, epoch])
-        items = [*train_set, *negatives.epoch(rng)]
+        items = [*train_set, *negatives.epoch(rng), *composites.epoch(np.random.default_rng([config.seed, epoch, 1]))]
         order = rng.permutation(len(items))
         batches = list(_batches([items[i] for i in order], config.batch))[:steps_per_epoch]
         net.train()
