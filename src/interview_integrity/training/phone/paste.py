@@ -1,7 +1,7 @@
 """Phones pasted beside webcam faces: `train-phone --pasted-per-epoch N`, off by default (it measured no better,
 docs/MODELS.md).
 
-Half of phone_using's test split is one webcam series of a phone held at the ear; the training split has
+Half of phone_using's test split is webcam series of phones held at the ear (cell01, 02, 05); the training split has
 11 webcam images of that kind. So each epoch some phone-free webcam frames (the honest frames and the
 portraits) get a phone cut out of a training image, with a margin so that the fingers around it come
 along, pasted at the face: beside the ear, before the mouth or below the chin, sized after the face, with a
