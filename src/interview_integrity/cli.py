@@ -248,6 +248,7 @@ def cmd_train_phone(args: argparse.Namespace) -> int:
         seed=args.seed,
         screen_labels=args.screen_labels,
         pasted_per_epoch=args.pasted_per_epoch,
+        covered=args.covered,
         limit=args.limit,
         max_steps=args.max_steps,
     )
@@ -338,6 +339,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="webcam frames with a phone pasted at the face, an epoch (measured no better; off by default)",
+    )
+    phone.add_argument(
+        "--covered",
+        type=float,
+        default=0.0,
+        help="the share of phone images with part of a phone hidden from one end, as by a hand (off by default)",
     )
     phone.add_argument("--seed", type=int, default=20261203)
     phone.add_argument("--limit", type=int, default=None, help="only the first N images of each split (smoke test)")
