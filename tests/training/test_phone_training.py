@@ -4,6 +4,7 @@ the full one; its figures are in docs/MODELS.md and `make eval`)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -79,10 +80,9 @@ def test_a_few_steps_on_real_images_lower_the_loss(template: onnx.ModelProto) ->
     assert losses[-1] < 0.8 * losses[0], losses
 
 
-def train_tiny(out: Path, screen_labels: bool = False, pasted_per_epoch: int = 0) -> TrainResult:
-    """Two steps on the first 6 images of each split: seconds, not an hour."""
-    config = TrainConfig(data=DATA, out=out, epochs=1, limit=6, max_steps=2, batch=4, learning_rate=1e-4,
-                         screen_labels=screen_labels, pasted_per_epoch=pasted_per_epoch)  # fmt: skip
+def train_tiny(out: Path, **recipe: Any) -> TrainResult:
+    """Two steps on the first 6 images of each split: seconds, not an hour. `recipe`: other TrainConfig fields."""
+    config = TrainConfig(data=DATA, out=out, epochs=1, limit=6, max_steps=2, batch=4, learning_rate=1e-4, **recipe)
     return train(config, say=lambda _: None)
 
 
@@ -98,12 +98,13 @@ def test_the_command_trains_exports_and_measures_a_model_the_service_can_load(tm
 
 
 def test_the_same_seed_trains_the_same_model_and_each_recipe_changes_what_it_learns(tmp_path: Path) -> None:
-    """Training is reproducible to the byte (the shipped file is `make train-phone`'s); `--screen-labels`
-    and `--pasted-per-epoch` are other recipes, so they give other models."""
+    """Training is reproducible to the byte (the shipped file is `make train-phone`'s); `--screen-labels`,
+    `--pasted-per-epoch` and `--covered` are other recipes, so they give other models."""
     first, again = train_tiny(tmp_path / "a"), train_tiny(tmp_path / "b")
     screened = train_tiny(tmp_path / "c", screen_labels=True)
     pasted = train_tiny(tmp_path / "d", pasted_per_epoch=6)
+    covered = train_tiny(tmp_path / "e", covered=0.5)
     assert first.sha256 == again.sha256
     assert [e.classification_loss for e in first.log] == [e.classification_loss for e in again.log]
-    assert len({first.sha256, screened.sha256, pasted.sha256}) == 3
+    assert len({first.sha256, screened.sha256, pasted.sha256, covered.sha256}) == 4
     assert PhoneDetector(screened.model).detect(load("phone_rf_screen_shown.jpg"))

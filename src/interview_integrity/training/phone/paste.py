@@ -1,12 +1,12 @@
 """Phones pasted beside webcam faces: `train-phone --pasted-per-epoch N`, off by default (it measured no better,
 docs/MODELS.md).
 
-Half of phone_using's test split is webcam series of phones held at the ear (cell01, 02, 05); the training split has
-11 webcam images of that kind. So each epoch some phone-free webcam frames (the honest frames and the
-portraits) get a phone cut out of a training image, with a margin so that the fingers around it come
-along, pasted at the face: beside the ear, before the mouth or below the chin, sized after the face, with a
-feathered edge. Phone-free patches of the same images are pasted the same way, into these frames and
-alone into others, so that a pasted patch is not itself the sign of a phone.
+Half of phone_using's test split is webcam series of phones held at the ear (cell01, 02, 05); the training
+split has none (its one such series, cell03, is a phone lying on a bedspread). So each epoch some phone-free
+webcam frames (the honest frames and the portraits) get a phone cut out of a training image, with a margin so
+that the fingers around it come along, pasted at the face: beside the ear, before the mouth or below the chin,
+sized after the face, with a feathered edge. Phone-free patches of the same images are pasted the same way,
+into these frames and alone into others, so that a pasted patch is not itself the sign of a phone.
 
 The face boxes come from the service's own BlazeFace, found once on each background.
 """
