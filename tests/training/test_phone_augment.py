@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from interview_integrity.training.phone import data as datasets
-from interview_integrity.training.phone.augment import SIZE, augment, cover
+from interview_integrity.training.phone.augment import SIZE, augment
+from interview_integrity.training.phone.cover import cover
 from interview_integrity.vision.arrays import Array
 from tests.conftest import DATA
 

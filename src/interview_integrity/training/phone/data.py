@@ -25,6 +25,7 @@ from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.video import sample_frames
 
 SPLITS = ("train", "valid", "test")
+KEEP_VISIBLE = 0.5  # a box with less than this share in view is ignored, not learned as a phone or as background
 HONEST_SPLITS: dict[str, tuple[str, ...]] = {
     "train": (
         "hon_franck_talking_face.mp4",
