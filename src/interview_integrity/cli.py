@@ -344,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--covered",
         type=float,
         default=0.0,
-        help="the share of phone images with part of a phone hidden from one end, as by a hand (off by default)",
+        help="the share of phone images with part of a phone hidden, as by a hand (measured worse; off by default)",
     )
     phone.add_argument("--seed", type=int, default=20261203)
     phone.add_argument("--limit", type=int, default=None, help="only the first N images of each split (smoke test)")

@@ -1,9 +1,10 @@
 """A phone partly hidden from one end, as a hand or an ear hides a phone held to it: `train-phone --covered`.
 
-Off by default. Interviews see phones pressed to an ear under a hand or half in a fist, and the training images
-mostly show a whole phone held up. So a share of the phone images get one phone covered from one end by skin
-or a phone-free part of the scene, and the part still in view becomes its box; the same share of phone-free
-images get such a cover somewhere, so that a cover is not itself the sign of a phone.
+Off by default: its full run measured worse (docs/MODELS.md). Interviews see phones pressed to an ear under a
+hand or half in a fist, and the training images mostly show a whole phone held up. So a share of the phone
+images get one phone covered from one end by skin or a phone-free part of the scene, and the part still in view
+becomes its box; the same share of phone-free images get such a cover somewhere, so that a cover is not itself
+the sign of a phone.
 """
 
 from __future__ import annotations

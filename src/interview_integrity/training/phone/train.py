@@ -69,7 +69,7 @@ class TrainConfig:
     seed: int = 20261203
     free_crops_per_epoch: int = 700  # phone-free regions of training images, new ones each epoch
     pasted_per_epoch: int = 0  # webcam frames with a phone (or a phone-free patch) pasted at the face (see above)
-    covered: float = 0.0  # the share of phone images with part of a phone hidden from one end (augment.cover)
+    covered: float = 0.0  # the share of phone images with part of a phone hidden (cover.py; it measured worse)
     screen_labels: bool = False  # mask likely unlabeled phones and screen the negatives (see above)
     frozen_blocks: int = 3  # MobileNetV2's stem and expanded_conv..._3 (150 and 75 px maps) keep COCO's weights
     threads: int = 2
