@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from interview_integrity.training.phone.data import KEEP_VISIBLE, Sample
+from interview_integrity.training.phone.data import KEEP_VISIBLE, Sample, random_box, touching
 from interview_integrity.vision.arrays import Array
 
 _COVERED_LENGTH = (0.25, 0.6)  # of a phone's length, hidden from one end
@@ -56,7 +56,7 @@ def cover(
     visible[side] = edge[side]
     reached = np.array([region[0] / height, region[1] / width, region[2] / height, region[3] / width], np.float32)
     others = np.delete(boxes, index, axis=0)
-    hit = _overlapping(others, reached)
+    hit = touching(others, reached, margin=0)
     kept, lost = [visible, *others[~hit]], list(others[hit])
     if 1 - depth / length < KEEP_VISIBLE:
         kept, lost = kept[1:], [visible, *lost]
@@ -65,17 +65,7 @@ def cover(
 
 def anywhere(rng: np.random.Generator) -> Array:
     """A phone-sized box anywhere in the image, for a cover to hide part of."""
-    height, width = rng.uniform(0.1, 0.45), rng.uniform(0.08, 0.35)
-    y, x = rng.uniform(0, 1 - height), rng.uniform(0, 1 - width)
-    return np.array([[y, x, y + height, x + width]], np.float32)
-
-
-def _overlapping(boxes: Array, region: Array) -> Array:
-    """Whether each box overlaps `region` at all."""
-    hit: Array = (
-        (boxes[:, 0] < region[2]) & (boxes[:, 2] > region[0]) & (boxes[:, 1] < region[3]) & (boxes[:, 3] > region[1])
-    )
-    return hit
+    return random_box(rng, (0.1, 0.45), (0.08, 0.35))[None]
 
 
 def _box_array(boxes: list[Array]) -> Array:
@@ -90,8 +80,8 @@ def _cover_patch(
     if rng.random() < 0.5 and h < height // 2 and w < width // 2:
         for _ in range(6):
             y, x = int(rng.integers(0, height - h)), int(rng.integers(0, width - w))
-            spot = np.array([[y / height, x / width, (y + h) / height, (x + w) / width]], np.float32)
-            if not _overlapping(boxes, spot[0]).any():
+            spot = np.array([y / height, x / width, (y + h) / height, (x + w) / width], np.float32)
+            if not touching(boxes, spot, margin=0).any():
                 return image[y : y + h, x : x + w].astype(np.float32)
     if not backgrounds:
         return np.full((h, w, 3), rng.uniform(60, 200, 3), np.float32)

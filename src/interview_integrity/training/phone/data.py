@@ -115,23 +115,28 @@ def phone_free_crops(samples: list[Sample], rng: np.random.Generator, per_image:
         height, width = sample.image.shape[:2]
         for _ in range(per_image):
             for _attempt in range(20):
-                h, w = rng.uniform(0.3, 0.8), rng.uniform(0.3, 0.8)
-                y, x = rng.uniform(0, 1 - h), rng.uniform(0, 1 - w)
-                box = np.array([y, x, y + h, x + w], np.float32)
-                if not _touches_any(box, sample.boxes):
+                box = random_box(rng, (0.3, 0.8), (0.3, 0.8))
+                if not touching(sample.boxes, box).any():
                     y0, x0, y1, x1 = (round(v) for v in box * [height, width, height, width])
                     crops.append(Sample(f"{sample.name}#free", sample.image[y0:y1, x0:x1].copy()))
                     break
     return crops
 
 
-def _touches_any(box: Array, boxes: Array, margin: float = 0.02) -> bool:
-    if not len(boxes):
-        return False
+def random_box(rng: np.random.Generator, heights: tuple[float, float], widths: tuple[float, float]) -> Array:
+    """A box (ymin, xmin, ymax, xmax, relative) of a random size within the ranges, anywhere in the image."""
+    h, w = rng.uniform(*heights), rng.uniform(*widths)
+    y, x = rng.uniform(0, 1 - h), rng.uniform(0, 1 - w)
+    return np.array([y, x, y + h, x + w], np.float32)
+
+
+def touching(boxes: Array, box: Array, margin: float = 0.02) -> Array:
+    """Whether each of `boxes`, grown by `margin` on every side, overlaps `box`."""
     grown = boxes + np.array([-margin, -margin, margin, margin], np.float32)
     overlap_y = np.minimum(box[2], grown[:, 2]) - np.maximum(box[0], grown[:, 0])
     overlap_x = np.minimum(box[3], grown[:, 3]) - np.maximum(box[1], grown[:, 1])
-    return bool(((overlap_y > 0) & (overlap_x > 0)).any())
+    hit: Array = (overlap_y > 0) & (overlap_x > 0)
+    return hit
 
 
 def honest_frames(honest_dir: Path, split: str, every_s: float = 2.0, limit: int | None = None) -> list[Sample]:

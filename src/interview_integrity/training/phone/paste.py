@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from interview_integrity.training.phone.data import Sample
+from interview_integrity.training.phone.data import Sample, random_box
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.blazeface import FULL_RANGE, BlazeFace
 
@@ -99,16 +99,10 @@ class Composites:
             boxes.append(paste(image, phone, backdrop.face, rng))
         if not boxes or rng.random() < 0.5:
             free = self.free[int(rng.integers(len(self.free)))].image
-            paste(image, Cutout(free, _random_inner(free, rng)), backdrop.face, rng)
+            phone_sized = random_box(rng, (0.4, 0.8), (0.3, 0.6))  # so that it is scaled as a phone would be
+            paste(image, Cutout(free, phone_sized), backdrop.face, rng)
         name = f"{backdrop.sample.name}+{'phone' if boxes else 'patch'}{index}"
         return Sample(name, image, np.array(boxes, np.float32).reshape(-1, 4))
-
-
-def _random_inner(patch: Array, rng: np.random.Generator) -> Array:
-    """A phone-sized part of a phone-free patch, so that it is scaled as a phone would be."""
-    h, w = rng.uniform(0.4, 0.8), rng.uniform(0.3, 0.6)
-    y, x = rng.uniform(0, 1 - h), rng.uniform(0, 1 - w)
-    return np.array([y, x, y + h, x + w], np.float32)
 
 
 def paste(image: Array, cutout: Cutout, face: Array, rng: np.random.Generator) -> Array:
