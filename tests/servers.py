@@ -80,7 +80,16 @@ class ServiceProcess:
         self.log = Path(tempfile.mkstemp(prefix="ii-serve-", suffix=".log")[1])
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "interview_integrity.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "interview_integrity.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             env=self.env,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,

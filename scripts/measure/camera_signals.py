@@ -1,7 +1,7 @@
 """Measure frame-change and hash statistics on honest clips (live) and on assembled frozen/looped streams."""
 import sys, json, glob, os
 import numpy as np, cv2
-from interview_integrity.analysis.replay import sample_frames
+from interview_integrity.service.replay import sample_frames
 
 def gray(img): return cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
 def thumb(g, size): return cv2.resize(g, size, interpolation=cv2.INTER_AREA).astype(np.float32)

@@ -2,7 +2,7 @@
 and on frozen copies: the same frame again as a JPEG, and with H.264-like noise (re-encoded at q=60)."""
 import sys, glob, os
 import numpy as np, cv2
-from interview_integrity.analysis.replay import sample_frames
+from interview_integrity.service.replay import sample_frames
 
 def thumb(img):
     return cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (32, 24), interpolation=cv2.INTER_AREA).astype(np.int16)

@@ -3,7 +3,7 @@ from pathlib import Path
 from interview_integrity.analysis.policy import build_policy
 from interview_integrity.config import Settings
 from interview_integrity.evaluation import read_manifest
-from interview_integrity.analysis.replay import replay_video
+from interview_integrity.service.replay import replay_video
 from interview_integrity.vision.analyzer import FrameAnalyzer
 
 honest = Path("../shared/data/honest")

@@ -2,7 +2,7 @@
 than the stream moves between its own consecutive frames. Prototype on honest clips and assembled loops."""
 import sys, glob, os
 import numpy as np, cv2
-from interview_integrity.analysis.replay import sample_frames
+from interview_integrity.service.replay import sample_frames
 
 W, H = int(sys.argv[1]), int(sys.argv[2])
 K = int(sys.argv[3]) if len(sys.argv) > 3 else 15

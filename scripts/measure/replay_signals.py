@@ -2,7 +2,7 @@
 (live) and for loops assembled from them (first half, then the same again, sampled 0-100 ms off phase)."""
 import sys, glob, os
 import numpy as np, cv2
-from interview_integrity.analysis.replay import sample_frames
+from interview_integrity.service.replay import sample_frames
 
 def bits(img, w, h):
     g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)

@@ -16,18 +16,20 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from interview_integrity import __version__, logs
-from interview_integrity.api import demo, docs, errors, routes, webrtc, websocket
+from interview_integrity.api import errors, routes
 from interview_integrity.api.middleware import RequestContext
+from interview_integrity.api.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, Unlimited
+from interview_integrity.api.routes import demo, docs
 from interview_integrity.api.state import Services
+from interview_integrity.api.streams import webrtc, websocket
 from interview_integrity.config import Settings
 from interview_integrity.metrics import Metrics
-from interview_integrity.pipeline import Pipeline
-from interview_integrity.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, Unlimited
-from interview_integrity.sessions.base import SessionStore
-from interview_integrity.sessions.factory import build_store
-from interview_integrity.sessions.redis import RedisStore
+from interview_integrity.service.pipeline import Pipeline
+from interview_integrity.service.webhooks import Webhooks
+from interview_integrity.stores.base import SessionStore
+from interview_integrity.stores.factory import build_store
+from interview_integrity.stores.redis import RedisStore
 from interview_integrity.vision.analyzer import FrameAnalyzer
-from interview_integrity.webhooks import Webhooks
 
 log = logging.getLogger("interview_integrity.app")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from interview_integrity.analysis.policy import build_policy
-from interview_integrity.analysis.replay import replay_video
 from interview_integrity.evaluation.assembled import Assembled, assemble
+from interview_integrity.service.replay import replay_video
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from tests.conftest import DATA
 

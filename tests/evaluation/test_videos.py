@@ -6,9 +6,9 @@ import pytest
 
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import build_policy
-from interview_integrity.analysis.replay import replay_frames
 from interview_integrity.evaluation.variants import transformed, variants
 from interview_integrity.evaluation.videos import ClipResult, VideoReport, is_honest
+from interview_integrity.service.replay import replay_frames
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.video import sample_frames
 from tests.conftest import DATA

@@ -22,9 +22,9 @@ from interview_integrity.analysis.rules.base import KeepsPrivateState, reset, ru
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
 from interview_integrity.analysis.rules.camera import Camera, CameraRule, reported_camera
 from interview_integrity.analysis.rules.identity import Identity, IdentityRule
+from interview_integrity.analysis.scoring import Risk, current_risk, explanation
 from interview_integrity.analysis.state import SessionState, Stats, Streak
 from interview_integrity.analysis.timeline import Timeline
-from interview_integrity.scoring import Risk, current_risk, explanation
 from interview_integrity.vision.signals import FrameSignals
 
 MAX_FRAME_GAP_S = 2.0  # time between frames counts toward durations up to this gap

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.events import Event
-from interview_integrity.scoring import RiskState
+from interview_integrity.analysis.scoring import RiskState
 
 
 class Streak(BaseModel):

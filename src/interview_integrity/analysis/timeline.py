@@ -17,8 +17,8 @@ from typing import Any
 
 from interview_integrity.analysis.events import CATEGORY, MAX_SUPPORTING_FRAMES, Event, EventType, Severity
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.analysis.scoring import add_points, event_points
 from interview_integrity.analysis.state import SessionState, Streak
-from interview_integrity.scoring import add_points, event_points
 
 Condition = bool | None  # None: the frame cannot tell (abstain)
 SeverityOf = Callable[[float], Severity]  # an event's severity from its duration

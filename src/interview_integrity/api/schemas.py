@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from interview_integrity.analysis.check import SessionCheck
 from interview_integrity.analysis.events import ClientEventType, Event
 from interview_integrity.analysis.policy import PolicyOverrides, PresetName
+from interview_integrity.analysis.scoring import Risk
 from interview_integrity.api.limits import check_metadata, check_policy
-from interview_integrity.clock import MAX_TIMESTAMP
-from interview_integrity.scoring import Risk
-from interview_integrity.sessions.base import Delivery, Evidence, Review
+from interview_integrity.service.clock import MAX_TIMESTAMP
+from interview_integrity.stores.base import Delivery, Evidence, Review
 from interview_integrity.vision.signals import DetectedObject, Faces, Gaze, HeadPose, Quality
 
 # A number of seconds: a JSON number, finite, never a string or a boolean (see clock.py for what it means).

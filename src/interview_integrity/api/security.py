@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
-from interview_integrity import links
+from interview_integrity.api import links
 from interview_integrity.api.state import Services, ServicesDep
 from interview_integrity.errors import RateLimited, Unauthorized
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
+from interview_integrity.api.ratelimit import RateLimiter
 from interview_integrity.config import Settings
 from interview_integrity.metrics import Metrics
-from interview_integrity.pipeline import Pipeline
-from interview_integrity.ratelimit import RateLimiter
+from interview_integrity.service.pipeline import Pipeline
 
 if TYPE_CHECKING:
-    from interview_integrity.api.webrtc import Peers
+    from interview_integrity.api.streams.webrtc import Peers
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 
 from interview_integrity.config import VisionSettings
-from interview_integrity.stats import Proportion
+from interview_integrity.evaluation.stats import Proportion
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
-from interview_integrity.analysis.replay import replay_video
 from interview_integrity.evaluation.images import VIDEO_SUFFIXES, read_manifest
-from interview_integrity.stats import Proportion, poisson_rate_interval
+from interview_integrity.evaluation.stats import Proportion, poisson_rate_interval
+from interview_integrity.service.replay import replay_video
 from interview_integrity.vision.analyzer import FrameAnalyzer
 
 MARKED = ("phone", "book", "laptop", "other_person")

@@ -7,7 +7,7 @@ from typing import Any
 from interview_integrity.api.schemas import ErrorResponse
 from interview_integrity.api.state import Services
 from interview_integrity.errors import Busy
-from interview_integrity.pipeline import Pipeline
+from interview_integrity.service.pipeline import Pipeline
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}

@@ -12,8 +12,8 @@ from interview_integrity.api.routes.common import ERRORS, pipeline_of
 from interview_integrity.api.schemas import FrameResult, FrameSubmit
 from interview_integrity.api.security import OwnerDep
 from interview_integrity.api.state import ServicesDep
-from interview_integrity.clock import MAX_TIMESTAMP
 from interview_integrity.errors import InvalidInput, Unprocessable, UnsupportedMediaType
+from interview_integrity.service.clock import MAX_TIMESTAMP
 
 router = APIRouter(tags=["frames"])
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from interview_integrity import links
+from interview_integrity.api import links
 from interview_integrity.api.routes.common import ERRORS, HTML_ERRORS, pipeline_of
 from interview_integrity.api.schemas import ReportLink, SessionReport
 from interview_integrity.api.security import OwnerDep, ReportAccessDep

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from interview_integrity import __version__
 from interview_integrity.api.routes.common import ERRORS
 from interview_integrity.api.state import ServicesDep
-from interview_integrity.sessions.base import StoreUnavailableError
+from interview_integrity.stores.base import StoreUnavailableError
 
 router = APIRouter(tags=["service"])
 

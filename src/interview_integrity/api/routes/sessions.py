@@ -27,7 +27,7 @@ from interview_integrity.api.schemas import (
 )
 from interview_integrity.api.security import OwnerDep
 from interview_integrity.api.state import ServicesDep
-from interview_integrity.sessions.base import Review
+from interview_integrity.stores.base import Review
 
 router = APIRouter(tags=["sessions"])
 IdempotencyKey = Annotated[

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interview_integrity.stats import Proportion
+from interview_integrity.evaluation.stats import Proportion
 from interview_integrity.training.phone.targets import iou
 from interview_integrity.vision.arrays import Array
 

@@ -1,0 +1,183 @@
+"""One analysed stream, whatever carries it: the WebSocket (api/websocket.py) and a WebRTC data channel
+(api/webrtc.py) both drive a StreamSession with the same messages.
+
+Frames are offered, never queued: one frame waits while one is analysed, and a newer frame replaces the
+waiting one (`skipped`, with the running count). One worker task per stream analyses its frames; it
+survives any frame (an error is reported, the next frame is analysed) and is cancelled when the stream
+goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import WebSocketDisconnect
+
+from interview_integrity import logs
+from interview_integrity.analysis.events import CLIENT_EVENT_TYPES
+from interview_integrity.api.limits import MAX_MESSAGE_DEPTH, check_metadata, check_policy, depth
+from interview_integrity.api.state import Services
+from interview_integrity.errors import Busy, InvalidInput, ServiceError
+from interview_integrity.service.clock import checked
+from interview_integrity.service.pipeline import Frame, Pipeline
+
+log = logging.getLogger("interview_integrity.stream")
+_DRAIN_TIMEOUT_S = 30.0
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+# what a transport raises once its peer has gone: the worker stops rather than report into the void
+TRANSPORT_GONE: tuple[type[BaseException], ...] = (WebSocketDisconnect, RuntimeError, ConnectionError)
+
+
+def parse_json(text: str | bytes) -> Any:
+    try:
+        parsed = json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise InvalidInput("the message is not valid JSON", code="invalid_json") from None
+    if depth(parsed) > MAX_MESSAGE_DEPTH:
+        raise InvalidInput(f"the message nests deeper than {MAX_MESSAGE_DEPTH} levels", code="invalid_json")
+    return parsed
+
+
+def _timestamp(message: dict[str, Any]) -> float | None:
+    stamp = message.get("timestamp")
+    return None if stamp is None else checked(stamp)
+
+
+class StreamSession:
+    def __init__(self, send: Send, services: Services, pipeline: Pipeline, owner: str | None) -> None:
+        self._send = send
+        self.services = services
+        self.pipeline = pipeline
+        self.owner = owner
+        self.session_id: str | None = None
+        self.waiting: tuple[Frame, float | None, float] | None = None
+        self.skipped = 0
+        self._changed = asyncio.Condition()
+        self._busy = False
+        self._send_lock = asyncio.Lock()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self._send_lock:
+            await self._send(message)
+
+    async def error(self, error: ServiceError, fatal: bool = False) -> None:
+        self.services.metrics.errors.labels(error.code).inc()
+        await self.send({"type": "error", "code": error.code, "message": error.message, "fatal": fatal})
+
+    async def offer(self, frame: Frame, timestamp: float | None) -> None:
+        if self.session_id is None:
+            raise InvalidInput("send a 'start' or 'resume' message before frames", code="no_session")
+        async with self._changed:
+            replaced = self.waiting is not None
+            self.waiting = (frame, timestamp, time.time())  # a frame without a timestamp is timed on arrival
+            self._changed.notify_all()
+        if replaced:
+            await self.skip("a newer frame arrived while this one waited")
+
+    async def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.services.metrics.skipped.inc()
+        await self.send({"type": "skipped", "reason": reason, "skipped_total": self.skipped})
+
+    async def work(self) -> None:
+        while True:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self.waiting is not None)
+                assert self.waiting is not None
+                frame, timestamp, arrived = self.waiting
+                self.waiting, self._busy = None, True
+            try:
+                await self._analyze(frame, timestamp, arrived)
+            finally:
+                async with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+    async def _analyze(self, frame: Frame, timestamp: float | None, arrived: float) -> None:
+        assert self.session_id is not None
+        try:
+            result = await self.pipeline.analyze_frame(self.session_id, self.owner, frame, timestamp, arrived)
+            await self.send({"type": "result", **result})
+        except Busy:
+            await self.skip("all frame workers were busy")
+        except ServiceError as error:
+            await self.error(error)
+        except TRANSPORT_GONE:
+            raise  # the peer is gone: the transport ends the session's worker
+        except Exception:
+            log.exception("a frame could not be analysed")
+            await self.error(ServiceError("the frame could not be analysed; it was logged", code="internal_error"))
+
+    async def drained(self) -> None:
+        """Until the waiting frame and the one in analysis are answered (bounded: `end` never hangs)."""
+        async with self._changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self.waiting is None and not self._busy), _DRAIN_TIMEOUT_S
+                )
+
+    async def handle(self, message: dict[str, Any]) -> bool:
+        """Handle one JSON message; False when the socket should close."""
+        kind = message.get("type")
+        if kind == "start":
+            candidate = message.get("candidate_id")
+            if not isinstance(candidate, str) or not candidate or len(candidate) > 200:
+                raise InvalidInput("'start' needs a candidate_id of 1-200 characters", code="invalid_start")
+            metadata = check_metadata(message.get("metadata") or {})
+            policy = check_policy(message.get("policy"))
+            record = await self.pipeline.start_session(candidate, policy, metadata, self.owner)
+            self.session_id = record.id
+            logs.session_id.set(record.id)
+            await self.send({"type": "session", "session_id": record.id, "candidate_id": candidate, "resumed": False,
+                             "expires_in_s": self.services.settings.session_idle_ttl_s})  # fmt: skip
+        elif kind == "resume":
+            session_id = message.get("session_id")
+            if not isinstance(session_id, str) or not session_id:
+                raise InvalidInput("'resume' needs the session_id", code="invalid_resume")
+            record = await self.pipeline.active(session_id, self.owner)
+            self.session_id = record.id
+            logs.session_id.set(record.id)
+            await self.send({"type": "session", "session_id": record.id, "candidate_id": record.candidate_id,
+                             "resumed": True, "frames_analyzed": record.state.frames})  # fmt: skip
+        elif kind == "frame":
+            frame = message.get("frame")
+            if not isinstance(frame, str) or not frame:
+                raise InvalidInput("'frame' needs a base64 or data-URL 'frame' string", code="invalid_frame")
+            await self.offer(frame, _timestamp(message))
+        elif kind == "client_event":
+            session_id = self._session()
+            event_type = message.get("event") or message.get("event_type")
+            if event_type not in CLIENT_EVENT_TYPES:
+                raise InvalidInput(f"unknown client event {event_type!r}; one of {list(CLIENT_EVENT_TYPES)}",
+                                   code="invalid_client_event")  # fmt: skip
+            detail = message.get("detail", "")
+            if not isinstance(detail, str) or len(detail) > 200:
+                raise InvalidInput("'detail' must be a string of at most 200 characters", code="invalid_client_event")
+            result = await self.pipeline.client_event(
+                session_id, self.owner, str(event_type), _timestamp(message), detail
+            )
+            await self.send({"type": "client_event", **result})
+        elif kind == "calibrate":
+            await self.send({"type": "calibration", **await self.pipeline.calibrate(self._session(), self.owner)})
+        elif kind == "end":
+            session_id = self._session()
+            await self.drained()
+            report = await self.pipeline.end_session(session_id, self.owner)
+            await self.send({"type": "report", "report": report})
+            return False
+        elif kind == "ping":
+            await self.send({"type": "pong"})
+        else:
+            raise InvalidInput(f"unknown message type {kind!r}", code="unknown_message")
+        return True
+
+    def _session(self) -> str:
+        if self.session_id is None:
+            raise InvalidInput("send a 'start' or 'resume' message first", code="no_session")
+        return self.session_id

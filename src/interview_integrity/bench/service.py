@@ -1,0 +1,224 @@
+"""`make bench`: the service under load, end to end, against the raw analysis time of the same frames.
+
+Starts `interview-integrity serve` on a free loopback port, drives N concurrent sessions at F frames a
+second for T seconds (half over the WebSocket, half over REST) with 640x480 JPEG frames from real videos,
+then prints end-to-end latency percentiles, achieved frame rate, skipped frames, server CPU and peak RSS,
+and the raw single-frame analysis time measured in this run, with the ratio end-to-end / raw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import httpx
+import numpy as np
+import psutil
+import websockets
+
+from interview_integrity.bench.vision import percentile
+from interview_integrity.config import Settings
+from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
+from interview_integrity.vision.video import sample_frames
+
+VIDEOS = ("vid_webcam_normal.mp4", "vid_webcam_window_backlight.avi", "vid_gaze_center.mp4")
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)  # the results' processing_ms: receipt to answer
+    skipped: int = 0
+    busy: int = 0
+    errors: int = 0
+
+
+def load_jpegs(data_dir: Path, count: int = 60) -> list[bytes]:
+    """Consecutive frames at 5 fps, as a candidate's webcam sends them: 4 s of each video, in turn."""
+    frames: list[bytes] = []
+    for name in VIDEOS:
+        for _, frame in sample_frames(data_dir / name, fps=5.0):
+            resized = cv2.resize(frame, (640, 480), interpolation=cv2.INTER_AREA)
+            frames.append(cv2.imencode(".jpg", resized, [cv2.IMWRITE_JPEG_QUALITY, 80])[1].tobytes())
+            if len(frames) >= count * (VIDEOS.index(name) + 1) // len(VIDEOS):
+                break
+    return frames
+
+
+def raw_analysis_ms(frames: list[bytes]) -> float:
+    cv2.setNumThreads(1)
+    # the service's own settings, environment included, on one thread
+    analyzer = FrameAnalyzer(Settings().vision.model_copy(update={"parallel_objects": False}))
+    analyzer.warm_up()
+    times = []
+    stream = FrameStream(analyzer)
+    for index, data in enumerate(frames):
+        started = time.perf_counter()
+        stream.analyze(analyzer.decode(data), index / 5)
+        times.append((time.perf_counter() - started) * 1000)
+    analyzer.close()
+    return float(np.median(times))
+
+
+async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, tally: Tally, offset: float) -> None:
+    await asyncio.sleep(offset)
+    async with websockets.connect(url.replace("http", "ws") + "/ws/stream", max_size=None) as socket_:
+        await socket_.send(json.dumps({"type": "start", "candidate_id": "bench-ws"}))
+        while json.loads(await socket_.recv())["type"] != "session":
+            pass
+        sent: list[float] = []
+        stop = time.monotonic() + seconds
+
+        async def reader() -> None:
+            async for raw in socket_:
+                message = json.loads(raw)
+                if message["type"] == "result":
+                    tally.latencies_ms.append((time.monotonic() - sent.pop(0)) * 1000)
+                    tally.server_ms.append(message["processing_ms"])
+                elif message["type"] == "skipped":
+                    tally.skipped += 1
+                    sent.pop(0)
+                elif message["type"] == "error":
+                    tally.errors += 1
+                elif message["type"] == "report":
+                    return
+
+        reading = asyncio.create_task(reader())
+        index = 0
+        while time.monotonic() < stop:
+            tick = time.monotonic()
+            sent.append(tick)
+            await socket_.send(frames[index % len(frames)])
+            index += 1
+            await asyncio.sleep(max(0.0, tick + 1 / fps - time.monotonic()))
+        await socket_.send(json.dumps({"type": "end"}))
+        await asyncio.wait_for(reading, timeout=60)
+
+
+async def rest_session(
+    client: httpx.AsyncClient, frames: list[bytes], fps: float, seconds: float, tally: Tally, offset: float
+) -> None:
+    await asyncio.sleep(offset)
+    session_id = (await client.post("/start-session", json={"candidate_id": "bench-rest"})).json()["session_id"]
+    stop = time.monotonic() + seconds
+    index = 0
+    while time.monotonic() < stop:
+        started = time.monotonic()
+        files = {"frame": ("f.jpg", frames[index % len(frames)], "image/jpeg")}
+        response = await client.post("/analyze-frame", data={"session_id": session_id}, files=files)
+        if response.status_code == 200:
+            tally.latencies_ms.append((time.monotonic() - started) * 1000)
+            tally.server_ms.append(response.json()["processing_ms"])
+        elif response.status_code == 503:
+            tally.busy += 1
+        else:
+            tally.errors += 1
+        index += 1
+        await asyncio.sleep(max(0.0, started + 1 / fps - time.monotonic()))
+    await client.post("/end-session", json={"session_id": session_id})
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _drive(url: str, frames: list[bytes], sessions: int, fps: float, seconds: float) -> Tally:
+    tally = Tally()
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        # candidates are not synchronised: sessions start spread over one frame interval
+        offsets = [i / (sessions * fps) for i in range(sessions)]
+        jobs = [
+            ws_session(url, frames, fps, seconds, tally, offsets[i])
+            if i % 2 == 0
+            else rest_session(client, frames, fps, seconds, tally, offsets[i])
+            for i in range(sessions)
+        ]
+        await asyncio.gather(*jobs)
+    return tally
+
+
+@contextmanager
+def served(env: dict[str, str] | None = None) -> Iterator[tuple[str, psutil.Process]]:
+    """`interview-integrity serve` on a free loopback port, ready, with no rate limit; its URL and process."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "interview_integrity.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_MINUTE": "0", **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(url + "/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the service did not become ready")
+            time.sleep(0.3)
+        yield url, psutil.Process(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def run(data_dir: Path, sessions: int, fps: float, seconds: float, url: str | None = None) -> list[str]:
+    frames = load_jpegs(data_dir)
+    if url:
+        return _report(asyncio.run(_drive(url, frames, sessions, fps, seconds)), frames, sessions, fps, seconds, None)
+    with served() as (url, process):
+        cpu_before, wall_before = cpu_seconds(process), time.monotonic()
+        tally = asyncio.run(_drive(url, frames, sessions, fps, seconds))
+        cpu_share = (cpu_seconds(process) - cpu_before) / (time.monotonic() - wall_before)
+        peak_rss_mb = peak_rss(process.pid)
+    return _report(tally, frames, sessions, fps, seconds, (cpu_share, peak_rss_mb))
+
+
+def _report(
+    tally: Tally, frames: list[bytes], sessions: int, fps: float, seconds: float, server: tuple[float, float] | None
+) -> list[str]:
+    raw = raw_analysis_ms(frames)
+    lat = tally.latencies_ms
+    sent = len(lat) + tally.skipped + tally.busy
+    p50, p95, p99 = (percentile(lat, q) for q in (50, 95, 99))
+    return [
+        f"load: {sessions} sessions x {fps:g} fps for {seconds:g} s (half WebSocket, half REST), 640x480 JPEG, "
+        f"{os.cpu_count()} cores",
+        f"frames sent {sent}, analysed {len(lat)}, skipped (WebSocket) {tally.skipped}, 503 busy (REST) {tally.busy}, "
+        f"errors {tally.errors}",
+        f"achieved {len(lat) / seconds:.1f} analysed frames/s of {sessions * fps:g} offered",
+        f"end-to-end latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}",
+        f"of which in the server (results' processing_ms): p50 {percentile(tally.server_ms, 50):.1f}  "
+        f"p95 {percentile(tally.server_ms, 95):.1f}",
+        f"raw analysis of one frame (same frames, one thread, this run): p50 {raw:.1f} ms; "
+        f"end-to-end p50 / raw = {p50 / raw:.2f}",
+        f"server CPU {server[0] * 100:.0f}% of one core; peak RSS {server[1]:.0f} MB"
+        if server
+        else "server CPU and RSS: not measured (an external server, --url)",
+    ]
+
+
+def peak_rss(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -1,0 +1,5 @@
+import sys
+
+from interview_integrity.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,159 @@
+"""The asynchronous client: `InterviewClient`'s twin, method for method, each awaitable.
+
+async with AsyncInterviewClient("http://localhost:8000") as client:
+    session_id = await client.start_session("candidate_123")
+    run = await client.stream_webrtc(session_id, "interview.mp4")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from interview_integrity.client import calls
+from interview_integrity.client.errors import RETRY_STATUSES, error_from, retry_delay
+
+if TYPE_CHECKING:
+    from interview_integrity.client.webrtc import WebRTCRun
+
+
+class AsyncInterviewClient:
+    def __init__(
+        self, base_url: str = "http://localhost:8000", *, api_key: str | None = None, retries: int = 3,
+        backoff_s: float = 0.5, timeout: float = 30.0,
+    ) -> None:  # fmt: skip
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.retries, self.backoff_s, self.timeout = retries, backoff_s, timeout
+        headers = {"X-API-Key": api_key} if api_key else {}
+        self._http = httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=timeout)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncInterviewClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def _send(self, call: calls.Call) -> Any:
+        for attempt in range(self.retries + 1):
+            response = await self._http.request(call.method, call.path, **call.options)
+            if response.is_success:
+                return call.read(response.json() if response.content else None)
+            error = error_from(response)
+            if response.status_code not in RETRY_STATUSES or attempt == self.retries:
+                raise error
+            await asyncio.sleep(retry_delay(self.backoff_s, attempt, error))
+        raise AssertionError("unreachable")
+
+    async def start_session(
+        self, candidate_id: str, *, policy: str | dict[str, Any] | None = None, metadata: dict[str, Any] | None = None,
+        evidence: bool | None = None,
+    ) -> str:  # fmt: skip
+        return str(await self._send(calls.start_session(candidate_id, policy, metadata, evidence)))
+
+    async def analyze_frame(self, session_id: str, frame: bytes, timestamp: float | None = None) -> dict[str, Any]:
+        """One JPEG, PNG or WebP frame (bytes)."""
+        result: dict[str, Any] = await self._send(calls.analyze_frame(session_id, frame, timestamp))
+        return result
+
+    async def analyze_frame_from_array(
+        self, session_id: str, frame: Any, timestamp: float | None = None
+    ) -> dict[str, Any]:
+        """A numpy BGR image, as OpenCV reads it."""
+        return await self.analyze_frame(session_id, calls.jpeg_from_array(frame), timestamp)
+
+    async def analyze_frame_from_file(
+        self, session_id: str, path: str | Path, timestamp: float | None = None
+    ) -> dict[str, Any]:
+        return await self.analyze_frame(session_id, Path(path).read_bytes(), timestamp)
+
+    async def end_session(self, session_id: str) -> dict[str, Any]:
+        report: dict[str, Any] = await self._send(calls.end_session(session_id))
+        return report
+
+    async def get_report(self, session_id: str) -> dict[str, Any]:
+        report: dict[str, Any] = await self._send(calls.get_report(session_id))
+        return report
+
+    async def get_status(self, session_id: str) -> dict[str, Any]:
+        status: dict[str, Any] = await self._send(calls.get_status(session_id))
+        return status
+
+    async def send_client_event(
+        self, session_id: str, event_type: str, timestamp: float | None = None, detail: str | None = None
+    ) -> dict[str, Any]:
+        """tab_hidden, window_blur, fullscreen_exit, copy_paste, or camera (the camera's label as `detail`)."""
+        result: dict[str, Any] = await self._send(calls.send_client_event(session_id, event_type, timestamp, detail))
+        return result
+
+    async def list_sessions(self, **filters: Any) -> dict[str, Any]:
+        """The caller's sessions, newest first: candidate_id, status, verdict, created_from, created_to, limit,
+        cursor (the last page's `next_cursor`)."""
+        page: dict[str, Any] = await self._send(calls.list_sessions(filters))
+        return page
+
+    async def report_link(self, session_id: str, ttl_s: int | None = None) -> str:
+        """A signed link to the reviewer's page that opens in a browser without an API key."""
+        return str(await self._send(calls.report_link(session_id, ttl_s)))
+
+    async def review(
+        self, session_id: str, decision: str, *, event_id: str | None = None, note: str = "", reviewer: str = ""
+    ) -> dict[str, Any]:
+        """A reviewer's decision on one event (`event_id`) or on the whole session: confirmed or dismissed."""
+        result: dict[str, Any] = await self._send(calls.review(session_id, decision, event_id, note, reviewer))
+        return result
+
+    async def set_reference_photo(self, session_id: str, photo: bytes) -> dict[str, Any]:
+        """Compare the session's face with this photo's one face (only its embedding is kept)."""
+        result: dict[str, Any] = await self._send(calls.set_reference_photo(session_id, photo))
+        return result
+
+    async def calibrate(self, session_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._send(calls.calibrate(session_id))
+        return result
+
+    async def delete_session(self, session_id: str) -> None:
+        await self._send(calls.delete_session(session_id))
+
+    async def start_webrtc(self, session_id: str, offer: dict[str, Any]) -> dict[str, Any]:
+        """POST an SDP offer ({sdp, type: "offer", fps?}); the answer. `stream_webrtc` does the rest for you."""
+        answer: dict[str, Any] = await self._send(calls.start_webrtc(session_id, offer))
+        return answer
+
+    async def stream(
+        self, frames: Iterable[Any], *, candidate_id: str | None = None, session_id: str | None = None,
+        policy: str | dict[str, Any] | None = None, end: bool = True,
+    ) -> AsyncIterator[dict[str, Any]]:  # fmt: skip
+        """Send frames (numpy BGR images or encoded bytes) over the WebSocket, one at a time, and yield each
+        answer: `session`, then `result` (or `skipped`/`error`) per frame, and the `report` last when `end`."""
+        from websockets.asyncio.client import connect
+
+        url = calls.ws_url(self.base_url, self.api_key)
+        async with connect(url, max_size=None, open_timeout=self.timeout) as socket:
+            await socket.send(json.dumps(calls.stream_hello(candidate_id, session_id, policy)))
+            yield json.loads(await asyncio.wait_for(socket.recv(), self.timeout))
+            for frame in frames:
+                await socket.send(calls.frame_message(frame))
+                yield json.loads(await asyncio.wait_for(socket.recv(), self.timeout))
+            if end:
+                await socket.send(json.dumps({"type": "end"}))
+                while True:
+                    message = json.loads(await asyncio.wait_for(socket.recv(), self.timeout))
+                    yield message
+                    if message["type"] == "report":
+                        break
+
+    async def stream_webrtc(self, session_id: str, source: str | Path, **options: Any) -> WebRTCRun:
+        """Play a video file or a webcam (`media_format="v4l2"`) to the session as a WebRTC track; see
+        interview_integrity.client.webrtc.stream_webrtc for the options."""
+        from interview_integrity.client.webrtc import stream_webrtc  # aiortc is only loaded when used
+
+        return await stream_webrtc(self, session_id, source, **options)

@@ -1,0 +1,69 @@
+"""Replay a recorded video through vision and the session engine, using the video's own timestamps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
+from interview_integrity.analysis.policy import Policy
+from interview_integrity.service.views import build_report
+from interview_integrity.stores.base import Evidence, SessionRecord
+from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
+from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.snapshot import evidence_jpeg
+from interview_integrity.vision.video import sample_frames
+
+
+@dataclass
+class Replay:
+    state: SessionState
+    summary: dict[str, object] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    raised_at: dict[str, float] = field(default_factory=dict)  # event id -> the frame time it was first reported
+
+
+def replay_frames(
+    frames: Iterable[tuple[float, Array]], vision: FrameAnalyzer, policy: Policy, evidence: bool = False
+) -> Replay:
+    engine = SessionAnalyzer(policy)
+    result = Replay(state=SessionState())
+    stream = FrameStream(vision, identity=policy.enabled("identity_changed"))
+    for index, (timestamp, frame) in enumerate(frames):
+        signals = stream.analyze(frame, timestamp)
+        outcome = engine.process(result.state, signals, index)
+        for event in outcome.events:
+            result.raised_at.setdefault(event.id, timestamp)
+        needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
+        if evidence and needs:
+            jpeg = evidence_jpeg(frame, signals)
+            for event in needs:
+                result.evidence[event.id] = Evidence.of(event, index, timestamp, jpeg)
+    engine.finish(result.state)
+    result.summary = engine.summary(result.state)
+    return result
+
+
+def replay_video(
+    path: Path,
+    vision: FrameAnalyzer,
+    policy: Policy,
+    fps: float = 5.0,
+    progress: Callable[[Iterator[tuple[float, Array]]], Iterable[tuple[float, Array]]] = iter,
+    evidence: bool = False,
+) -> Replay:
+    return replay_frames(progress(sample_frames(path, fps)), vision, policy, evidence)
+
+
+def offline_report(result: Replay, candidate_id: str, policy: Policy) -> dict[str, Any]:
+    """The same report the service gives at the end of a session, for a recorded interview."""
+    now = time.time()
+    record = SessionRecord(
+        id=f"offline-{candidate_id}", candidate_id=candidate_id, owner=None, created_at=now, last_seen_at=now,
+        status="ended", ended_at=now, policy=policy, state=result.state, evidence_enabled=bool(result.evidence),
+    )  # fmt: skip
+    report = build_report(record, SessionAnalyzer(policy))
+    return {**report, "evidence": [e.model_dump() for e in result.evidence.values()]}

@@ -1,0 +1,106 @@
+"""Webhooks: the service tells an integration when a session ends and when a session raises its first
+high-severity event. Off unless `WEBHOOK_URL` is set.
+
+Each delivery is a JSON POST with headers `X-Interview-Integrity-Event` (`session.ended`, `event.high`),
+`X-Interview-Integrity-Delivery` (its id, the same on every retry) and `X-Interview-Integrity-Signature`:
+`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" under WEBHOOK_SECRET>` (reject a stale `t` to stop
+replays). An answer other than 2xx, or none within `WEBHOOK_TIMEOUT_S`, is retried after 1, 2, 4, 8 and 16 s
+(`WEBHOOK_ATTEMPTS` in all). Every attempt is written to the session's delivery log
+(`GET /sessions/{id}/webhooks`). Deliveries in progress live in the process that sends them: a process that
+dies mid-retry drops its remaining retries (the log shows the last attempt).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from interview_integrity.stores.base import Delivery
+
+log = logging.getLogger("interview_integrity.service.webhooks")
+Record = Callable[[Delivery], Awaitable[None]]
+
+
+def signed_headers(secret: str, event: str, delivery_id: str, body: bytes, now: float) -> dict[str, str]:
+    stamp = str(int(now))
+    mac = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": "application/json",
+        "X-Interview-Integrity-Event": event,
+        "X-Interview-Integrity-Delivery": delivery_id,
+        "X-Interview-Integrity-Signature": f"t={stamp},v1={mac}",
+    }
+
+
+class Webhooks:
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        *,
+        timeout_s: float = 5.0,
+        attempts: int = 6,
+        first_delay_s: float = 1.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = url
+        self._secret = secret
+        self._attempts = attempts
+        self._first_delay_s = first_delay_s
+        self._client = httpx.AsyncClient(timeout=timeout_s, transport=transport, follow_redirects=False)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+    def send(self, event: str, payload: dict[str, Any], record: Record) -> Delivery | None:
+        """Start delivering in the background; `record` is called after every attempt."""
+        if not self.enabled:
+            return None
+        delivery = Delivery(id=secrets.token_hex(8), event=event, url=self.url)
+        body = json.dumps({"event": event, "delivery": delivery.id, "data": payload}, default=str).encode()
+        task = asyncio.create_task(self._deliver(delivery, body, record))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return delivery
+
+    async def _deliver(self, delivery: Delivery, body: bytes, record: Record) -> None:
+        delay = self._first_delay_s
+        for attempt in range(1, self._attempts + 1):
+            now = time.time()
+            delivery.attempts, delivery.last_attempt_at = attempt, now
+            try:
+                headers = signed_headers(self._secret, delivery.event, delivery.id, body, now)
+                response = await self._client.post(self.url, content=body, headers=headers)
+                delivery.status, delivery.error = response.status_code, None
+                delivery.delivered = 200 <= response.status_code < 300
+            except httpx.HTTPError as error:
+                delivery.status, delivery.error = None, type(error).__name__
+            try:
+                await record(delivery.model_copy())
+            except Exception:
+                log.exception("a webhook delivery could not be logged")
+            if delivery.delivered:
+                return
+            if attempt < self._attempts:
+                await asyncio.sleep(delay)
+                delay *= 2
+        log.warning("a webhook was not delivered", extra={"fields": {"event": delivery.event, "id": delivery.id}})
+
+    async def drain(self, timeout_s: float = 5.0) -> None:
+        """Wait a little for deliveries under way (at shutdown), then give up on them."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout_s)
+        for task in list(self._tasks):
+            task.cancel()
+        await self._client.aclose()

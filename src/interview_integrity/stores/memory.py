@@ -1,0 +1,131 @@
+"""In-process store: the default, nothing to install. One process only (use Redis for workers/replicas)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import TypeVar
+
+from interview_integrity.stores.base import Evidence, Expiry, SessionNotFoundError, SessionRecord
+
+T = TypeVar("T")
+
+
+class MemoryStore:
+    def __init__(self, expiry: Expiry, clock: Callable[[], float] = time.monotonic) -> None:
+        self._expiry = expiry
+        self._clock = clock
+        # records are kept as JSON, like in Redis: no caller can change a stored record by accident
+        self._records: dict[str, tuple[str, float, bool]] = {}  # id -> (json, expires_at, active)
+        self._evidence: dict[str, dict[str, str]] = {}  # id -> event id -> snapshot JSON
+        self._owned: dict[str, tuple[str | None, float]] = {}  # id -> (owner, created_at), for listing
+        self._remembered: dict[str, tuple[str, float]] = {}  # key -> (value, expires_at)
+        self._lock = asyncio.Lock()
+
+    def _live(self, session_id: str) -> str | None:
+        entry = self._records.get(session_id)
+        if entry is None:
+            return None
+        if entry[1] <= self._clock():
+            self._drop(session_id)
+            return None
+        return entry[0]
+
+    def _drop(self, session_id: str) -> bool:
+        self._evidence.pop(session_id, None)
+        self._owned.pop(session_id, None)
+        return self._records.pop(session_id, None) is not None
+
+    def _put(self, record: SessionRecord) -> None:
+        expires = self._clock() + self._expiry.ttl(record)
+        self._records[record.id] = (record.model_dump_json(), expires, record.status == "active")
+
+    async def create(self, record: SessionRecord) -> None:
+        async with self._lock:
+            self._put(record)
+            self._owned[record.id] = (record.owner, record.created_at)
+
+    async def get(self, session_id: str) -> SessionRecord | None:
+        data = self._live(session_id)
+        return SessionRecord.model_validate_json(data) if data else None
+
+    async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+        async with self._lock:
+            data = self._live(session_id)
+            if data is None:
+                raise SessionNotFoundError(session_id)
+            record = SessionRecord.model_validate_json(data)
+            result = change(record)
+            self._put(record)
+            return result
+
+    async def delete(self, session_id: str) -> bool:
+        async with self._lock:
+            return self._drop(session_id)
+
+    async def add_evidence(self, session_id: str, evidence: Evidence, limit: int) -> bool:
+        async with self._lock:
+            if self._live(session_id) is None:
+                raise SessionNotFoundError(session_id)
+            kept = self._evidence.setdefault(session_id, {})
+            if evidence.event_id in kept or len(kept) >= limit:
+                return False
+            kept[evidence.event_id] = evidence.model_dump_json()
+            return True
+
+    async def evidence(self, session_id: str) -> list[Evidence]:
+        if self._live(session_id) is None:
+            return []
+        snapshots = [Evidence.model_validate_json(item) for item in self._evidence.get(session_id, {}).values()]
+        return sorted(snapshots, key=lambda e: (e.timestamp, e.frame_index))
+
+    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
+        ordered = sorted(
+            ((created, session_id) for session_id, (who, created) in self._owned.items() if who == owner),
+            reverse=True,
+        )
+        found = []
+        for key in ordered:
+            if before is not None and key >= before:
+                continue
+            record = await self.get(key[1])
+            if record is not None:
+                found.append(record)
+            if len(found) >= count:
+                break
+        return found
+
+    async def remember(self, key: str, value: str, ttl_s: int) -> str | None:
+        async with self._lock:
+            now = self._clock()
+            kept = self._remembered.get(key)
+            if kept is not None and kept[1] > now:
+                return kept[0]
+            self._remembered[key] = (value, now + ttl_s)
+            return None
+
+    @asynccontextmanager
+    async def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AsyncIterator[None]:
+        yield  # one process: the pipeline's sequencer already orders the session's frames
+
+    async def count_active(self) -> int:
+        now = self._clock()
+        return sum(1 for _, expires, active in self._records.values() if active and expires > now)
+
+    async def sweep(self) -> int:
+        async with self._lock:
+            now = self._clock()
+            expired = [key for key, (_, expires, _) in self._records.items() if expires <= now]
+            for key in expired:
+                self._drop(key)
+            self._remembered = {k: v for k, v in self._remembered.items() if v[1] > now}
+            return len(expired)
+
+    async def ping(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        self._records.clear()
+        self._evidence.clear()

@@ -1,0 +1,262 @@
+"""Redis store: sessions shared by workers and replicas, expiry by Redis itself.
+
+Updates are optimistic transactions (WATCH / MULTI / EXEC): a write that raced another is retried on
+the fresh record, so two writers of the same session on two replicas both land. A session's evidence
+snapshots live in a hash of their own (`ii:evidence:<id>`), written once each and given the record's
+expiry with every write of the record.
+
+`turn` orders a session's frames across replicas: each frame waiting for its turn is a member of the
+session's queue (a sorted set scored by the frame's time), and the frame at the head of the queue takes
+the session's lock. A waiter that died leaves its member behind only until the member's deadline; a
+holder that died, its lock only until the lock's expiry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import TypeVar
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError, WatchError
+
+from interview_integrity.errors import Busy
+from interview_integrity.stores.base import (
+    Evidence,
+    Expiry,
+    SessionNotFoundError,
+    SessionRecord,
+    StoreUnavailableError,
+)
+
+T = TypeVar("T")
+log = logging.getLogger("interview_integrity.store")
+_PREFIX = "ii:session:"
+_EVIDENCE = "ii:evidence:"
+_QUEUE, _LOCK = "ii:queue:", "ii:turn:"
+_ACTIVE = "ii:active"  # sorted set: session id -> expiry (unix seconds) of active sessions
+_OWNED = "ii:owner:"  # sorted set per owner: session id -> created_at, for listing
+_REMEMBERED = "ii:remember:"
+_MAX_RETRIES = 100
+_TURN_WAIT_S = 20.0  # a frame that waits longer for its turn is refused (503) and its member expires
+_TURN_HOLD_MS = 30_000  # a holder that died releases the session after this
+_TURN_POLL_S = 0.003
+
+# KEYS: queue, lock; ARGV: member, lock ttl ms. Drops members past their deadline from the head, then takes the
+# lock when the member is at the head and the lock is free. Members are "<deadline ms>:<token>".
+_TAKE_TURN = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+while head do
+  local deadline = tonumber(string.match(head, '^(%d+):'))
+  if deadline and deadline < now_ms and head ~= ARGV[1] then
+    redis.call('ZREM', KEYS[1], head)
+    head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  else
+    break
+  end
+end
+if head == ARGV[1] and redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+"""
+_END_TURN = """
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
+"""
+# KEYS: evidence hash; ARGV: event id, snapshot JSON, limit, ttl s
+_ADD_EVIDENCE = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+
+def _owned(owner: str | None) -> str:
+    return _OWNED + (owner or "-")
+
+
+@contextmanager
+def answering() -> Iterator[None]:
+    """Redis going away mid-request is StoreUnavailableError (503, retry), never an internal error. The
+    caller is not told where Redis runs; the log is."""
+    try:
+        yield
+    except (RedisError, OSError) as error:
+        log.warning("the session store does not answer", extra={"fields": {"error": repr(error)}})
+        raise StoreUnavailableError() from error
+
+
+class RedisStore:
+    def __init__(self, client: aioredis.Redis, expiry: Expiry) -> None:
+        self._redis = client
+        self._expiry = expiry
+
+    @classmethod
+    async def connect(cls, url: str, expiry: Expiry) -> RedisStore:
+        client = aioredis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5)
+        try:
+            await client.ping()
+        except (RedisError, OSError) as error:
+            await client.aclose()
+            raise StoreUnavailableError(f"SESSION_STORE=redis but Redis at {url} does not answer: {error}") from error
+        return cls(client, expiry)
+
+    def _index_active(self, pipe: aioredis.client.Pipeline, record: SessionRecord, ttl: int) -> None:
+        if record.status == "active":
+            pipe.zadd(_ACTIVE, {record.id: time.time() + ttl})
+        else:
+            pipe.zrem(_ACTIVE, record.id)
+        pipe.expire(_EVIDENCE + record.id, ttl)  # the snapshots live exactly as long as their record
+
+    async def create(self, record: SessionRecord) -> None:
+        ttl = self._expiry.ttl(record)
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.set(_PREFIX + record.id, record.model_dump_json(), ex=ttl)
+                self._index_active(pipe, record, ttl)
+                pipe.zadd(_owned(record.owner), {record.id: record.created_at})
+                await pipe.execute()
+
+    async def get(self, session_id: str) -> SessionRecord | None:
+        with answering():
+            data = await self._redis.get(_PREFIX + session_id)
+        return SessionRecord.model_validate_json(data) if data else None
+
+    async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+        with answering():
+            return await self._update(session_id, change)
+
+    async def _update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+        key = _PREFIX + session_id
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for _ in range(_MAX_RETRIES):
+                try:
+                    await pipe.watch(key)
+                    data = await pipe.get(key)
+                    if data is None:
+                        raise SessionNotFoundError(session_id)
+                    record = SessionRecord.model_validate_json(data)
+                    result = change(record)
+                    ttl = self._expiry.ttl(record)
+                    pipe.multi()  # type: ignore[no-untyped-call]
+                    pipe.set(key, record.model_dump_json(), ex=ttl)
+                    self._index_active(pipe, record, ttl)
+                    await pipe.execute()
+                    return result
+                except WatchError:
+                    continue
+        raise StoreUnavailableError(f"session {session_id} is updated too often to write; try again")
+
+    async def delete(self, session_id: str) -> bool:
+        with answering():
+            record = await self.get(session_id)
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.delete(_PREFIX + session_id)
+                pipe.delete(_EVIDENCE + session_id)
+                pipe.zrem(_ACTIVE, session_id)
+                if record is not None:
+                    pipe.zrem(_owned(record.owner), session_id)
+                deleted = (await pipe.execute())[0]
+        return bool(deleted)
+
+    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
+        key, cursor = _owned(owner), before
+        found: list[SessionRecord] = []
+        with answering():
+            while len(found) < count:
+                top: float | str = "+inf" if cursor is None else cursor[0]
+                raw: list[tuple[str, float]] = await self._redis.zrevrangebyscore(
+                    key, top, "-inf", start=0, num=2 * count + 1, withscores=True
+                )  # type: ignore[assignment]
+                rows = [(str(sid), float(score)) for sid, score in raw]
+                rows = [(sid, score) for sid, score in rows if cursor is None or (score, sid) < cursor]
+                if not rows:
+                    break
+                records = await self._redis.mget([_PREFIX + sid for sid, _ in rows])
+                gone = [sid for (sid, _), data in zip(rows, records, strict=True) if data is None]
+                if gone:
+                    await self._redis.zrem(key, *gone)  # expired since: the index forgets them too
+                found += [SessionRecord.model_validate_json(data) for data in records if data is not None]
+                cursor = (rows[-1][1], rows[-1][0])
+        return found[:count]
+
+    async def remember(self, key: str, value: str, ttl_s: int) -> str | None:
+        with answering():
+            kept = await self._redis.set(_REMEMBERED + key, value, ex=ttl_s, nx=True, get=True)
+        return None if kept is None else str(kept)
+
+    async def add_evidence(self, session_id: str, evidence: Evidence, limit: int) -> bool:
+        with answering():
+            ttl = await self._redis.ttl(_PREFIX + session_id)
+            if ttl is None or ttl < 0:
+                raise SessionNotFoundError(session_id)
+            kept = await self._redis.eval(
+                _ADD_EVIDENCE, 1, _EVIDENCE + session_id, evidence.event_id, evidence.model_dump_json(), limit, ttl
+            )
+        return bool(kept)
+
+    async def evidence(self, session_id: str) -> list[Evidence]:
+        with answering():
+            items = await self._redis.hvals(_EVIDENCE + session_id)
+        snapshots = [Evidence.model_validate_json(item) for item in items]
+        return sorted(snapshots, key=lambda e: (e.timestamp, e.frame_index))
+
+    @asynccontextmanager
+    async def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AsyncIterator[None]:
+        queue, lock = _QUEUE + session_id, _LOCK + session_id
+        deadline = time.time() + _TURN_WAIT_S
+        member = f"{int(deadline * 1000)}:{secrets.token_hex(8)}"
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.zadd(queue, {member: timestamp})
+                pipe.expire(queue, int(_TURN_WAIT_S) * 2)
+                await pipe.execute()
+        try:
+            if gather_s > 0:
+                await asyncio.sleep(gather_s)  # the session's first frames, sent together to several replicas, line up
+            while True:
+                with answering():
+                    taken = await self._redis.eval(_TAKE_TURN, 2, queue, lock, member, _TURN_HOLD_MS)
+                if taken:
+                    break
+                if time.time() > deadline:
+                    raise Busy("frames of this session waited too long for their turn; send fewer at once")
+                await asyncio.sleep(_TURN_POLL_S)
+            yield
+        finally:
+            with answering():
+                await self._redis.eval(_END_TURN, 2, queue, lock, member)
+
+    async def count_active(self) -> int:
+        with answering():
+            return int(await self._redis.zcount(_ACTIVE, time.time(), "+inf"))
+
+    async def sweep(self) -> int:
+        # records expire by themselves; only the index of active ones needs trimming
+        with answering():
+            return int(await self._redis.zremrangebyscore(_ACTIVE, "-inf", time.time()))
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except (RedisError, OSError):
+            return False
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    @property
+    def client(self) -> aioredis.Redis:
+        return self._redis
