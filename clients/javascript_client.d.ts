@@ -1,11 +1,17 @@
 // Types for javascript_client.js
 export type Direction = 'center' | 'left' | 'right' | 'up' | 'down' | 'unknown';
 export type ClientEventType = 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste' | 'camera';
+/** Every event type the service raises (src/interview_integrity/analysis/registry.py; a test keeps them equal). */
+export type EventType =
+  | 'no_face' | 'multiple_faces' | 'extra_person' | 'gaze_away' | 'repeated_glances' | 'head_turned'
+  | 'phone_detected' | 'book_detected' | 'device_detected' | 'camera_blocked'
+  | 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste'
+  | 'identity_changed' | 'stream_frozen' | 'stream_replayed' | 'no_liveness' | 'virtual_camera' | 'camera_changed';
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'unauthorised' | 'ended';
 
 export interface Box { x: number; y: number; width: number; height: number }
 export interface Event {
-  id: string; type: string; category: string; severity: 'low' | 'medium' | 'high'; confidence: number;
+  id: string; type: EventType; category: string; severity: 'low' | 'medium' | 'high'; confidence: number;
   started_at: number; ended_at: number | null; duration_s: number; frames: number[]; detail: string; message: string;
   /** what the event was measured against: baselines, observed values, thresholds */
   basis: Record<string, unknown>; measured: string;

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from interview_integrity.analysis.check import session_check
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.analysis.registry import EVENTS
 from interview_integrity.analysis.rules import RULES, Frame, Rule
 from interview_integrity.analysis.rules.base import KeepsPrivateState, reset, rule_state
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
@@ -91,8 +92,8 @@ class SessionAnalyzer:
         else:
             if not self.policy.enabled(event_type):
                 raise ValueError(f"the {event_type} rule is switched off for this session")
-            severity = _CLIENT_SEVERITY[event_type]
-            timeline.instant(event_type, timestamp, confidence=1.0, severity=severity, detail=detail[:200])  # type: ignore[arg-type]
+            spec = EVENTS[event_type]  # type: ignore[index]
+            timeline.instant(event_type, timestamp, confidence=1.0, severity=spec.severity, detail=detail[:200])  # type: ignore[arg-type]
         for event in timeline.changed:
             event.describe()
         if timeline.changed:
@@ -141,9 +142,6 @@ class SessionAnalyzer:
             "verdict": risk.verdict,
             "explanation": explanation(state.risk, state.events, self.policy),
         }
-
-
-_CLIENT_SEVERITY = {"tab_hidden": "medium", "window_blur": "low", "fullscreen_exit": "low", "copy_paste": "medium"}
 
 
 def _identity_summary(state: SessionState, policy: Policy) -> dict[str, object]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from interview_integrity.analysis.events import EventType
+from interview_integrity.analysis.registry import EVENT_TYPES, EVENTS, OPTIONAL, EventType, OptionalEventType
 
 PresetName = Literal["lenient", "standard", "strict"]
 
@@ -159,44 +159,23 @@ class Thresholds(BaseModel):
         return self
 
 
-class Weights(BaseModel):
-    """Risk points an event adds, times its confidence, per type (scaled by severity)."""
-
+class _WeightsBase(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-    no_face: float = 15
-    multiple_faces: float = 35
-    extra_person: float = 25
-    gaze_away: float = 8
-    repeated_glances: float = 15
-    head_turned: float = 8
-    phone_detected: float = 45
-    book_detected: float = 20
-    device_detected: float = 25
-    camera_blocked: float = 3
-    tab_hidden: float = 15
-    window_blur: float = 5
-    fullscreen_exit: float = 5
-    copy_paste: float = 20
-    identity_changed: float = 40
-    stream_frozen: float = 20
-    stream_replayed: float = 35
-    no_liveness: float = 5
-    virtual_camera: float = 8
-    camera_changed: float = 5
 
     def for_type(self, event_type: str) -> float:
         return float(getattr(self, event_type))
 
 
-RULES = (
-    "no_face", "multiple_faces", "extra_person", "gaze_away", "repeated_glances", "head_turned",
-    "phone_detected", "book_detected", "device_detected", "camera_blocked",
-    "tab_hidden", "window_blur", "fullscreen_exit", "copy_paste",
-    "identity_changed", "stream_frozen", "stream_replayed", "no_liveness", "virtual_camera", "camera_changed",
-)  # fmt: skip
-# Off unless a policy lists them in `enabled_rules`: honest clips trip them too often to be on by default.
-OFF_BY_DEFAULT = ("no_liveness",)
+# One field per event type, its default from the registry (a type checker sees the base and its method).
+if TYPE_CHECKING:
+    Weights = _WeightsBase
+else:
+    Weights = create_model(
+        "Weights",
+        __base__=_WeightsBase,
+        __doc__="Risk points an event adds, times its confidence, per type (scaled by severity).",
+        **{kind: (float, spec.weight) for kind, spec in EVENTS.items()},
+    )
 
 
 class Policy(BaseModel):
@@ -207,7 +186,7 @@ class Policy(BaseModel):
     weights: Weights = Field(default_factory=Weights)
     disabled_rules: list[str] = Field(default_factory=list, description="Accommodations: rules switched off.")
     enabled_rules: list[str] = Field(
-        default_factory=list, description=f"Rules that are off by default, switched on: {list(OFF_BY_DEFAULT)}."
+        default_factory=list, description=f"Rules that are off by default, switched on: {list(OPTIONAL)}."
     )
     risk_half_life_s: float = Field(120.0, gt=0, description="The live score halves in this time without events.")
     review_score: float = Field(30.0, ge=0, le=100, description="Peak score from which a person should review.")
@@ -215,18 +194,18 @@ class Policy(BaseModel):
 
     @model_validator(mode="after")
     def _known_rules(self) -> Policy:
-        unknown = sorted(set(self.disabled_rules) - set(RULES))
+        unknown = sorted(set(self.disabled_rules) - set(EVENT_TYPES))
         if unknown:
-            raise ValueError(f"unknown rules in disabled_rules: {unknown}; known: {list(RULES)}")
-        not_optional = sorted(set(self.enabled_rules) - set(OFF_BY_DEFAULT))
+            raise ValueError(f"unknown rules in disabled_rules: {unknown}; known: {list(EVENT_TYPES)}")
+        not_optional = sorted(set(self.enabled_rules) - set(OPTIONAL))
         if not_optional:
-            raise ValueError(f"enabled_rules may only hold {list(OFF_BY_DEFAULT)}, not {not_optional}")
+            raise ValueError(f"enabled_rules may only hold {list(OPTIONAL)}, not {not_optional}")
         if self.review_score > self.high_risk_score:
             raise ValueError("review_score must not exceed high_risk_score")
         return self
 
     def enabled(self, rule: str) -> bool:
-        if rule in OFF_BY_DEFAULT and rule not in self.enabled_rules:
+        if rule in OPTIONAL and rule not in self.enabled_rules:
             return False
         return rule not in self.disabled_rules
 
@@ -259,7 +238,7 @@ class PolicyOverrides(BaseModel):
     thresholds: ThresholdOverrides | None = None  # type: ignore[valid-type]
     weights: WeightOverrides | None = None  # type: ignore[valid-type]
     disabled_rules: list[EventType] | None = Field(None, description="Accommodations: rules switched off.")
-    enabled_rules: list[Literal["no_liveness"]] | None = Field(None, description="Rules off by default, switched on.")
+    enabled_rules: list[OptionalEventType] | None = Field(None, description="Rules off by default, switched on.")
     risk_half_life_s: StrictFloat | None = Field(None, gt=0)
     review_score: StrictFloat | None = Field(None, ge=0, le=100)
     high_risk_score: StrictFloat | None = Field(None, ge=0, le=100)

@@ -15,8 +15,9 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
-from interview_integrity.analysis.events import CATEGORY, MAX_SUPPORTING_FRAMES, Event, EventType, Severity
+from interview_integrity.analysis.events import MAX_SUPPORTING_FRAMES, Event, EventType, Severity
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.analysis.registry import EVENTS
 from interview_integrity.analysis.scoring import add_points, event_points
 from interview_integrity.analysis.state import SessionState, Streak
 
@@ -124,7 +125,12 @@ class Timeline:
         # numbered within the session: the same frames give the same events, ids included, on every replay
         number = len(self.state.events) + 1
         event = Event(
-            id=f"e{number}", type=kind, category=CATEGORY[kind], severity=severity, confidence=0.5, started_at=since
+            id=f"e{number}",
+            type=kind,
+            category=EVENTS[kind].category,
+            severity=severity,
+            confidence=0.5,
+            started_at=since,
         )
         self.state.events.append(event)
         add_points(self.state.risk, since, self.policy, event.category, event_points(event, self.policy))

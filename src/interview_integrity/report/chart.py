@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from interview_integrity.analysis.events import TITLES
+from interview_integrity.analysis.registry import title as event_title
 
 CATEGORIES = ("presence", "identity", "attention", "device", "environment", "camera", "client")
 SEVERITY_COLOUR = {"low": "#9fb7d9", "medium": "#f0a43a", "high": "#d9534f"}
@@ -177,9 +177,7 @@ def event_bands(report: dict[str, Any], axis: Axis, dismissed: set[str]) -> str:
             )
             x0, x1 = axis.x(begin), axis.x(end)
             colour = DISMISSED if event["id"] in dismissed else SEVERITY_COLOUR[event["severity"]]
-            title = escape(
-                f"{clock(begin - axis.start)} {TITLES.get(event['type'], event['type'])} ({event['severity']})"
-            )
+            title = escape(f"{clock(begin - axis.start)} {event_title(event['type'])} ({event['severity']})")
             parts.append(
                 f'<a href="#event-{escape(event["id"])}"><rect class="event" x="{x0:.1f}" y="{top}" '
                 f'width="{max(3.0, x1 - x0):.1f}" height="{row - 6}" fill="{colour}" rx="2" '

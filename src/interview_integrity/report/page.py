@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from interview_integrity.analysis.events import TITLES
+from interview_integrity.analysis.registry import title
 from interview_integrity.report.chart import SEVERITY_COLOUR, axis_of, clock, event_bands, risk_chart
 
 VERDICT_COLOUR = {"clear": "#2e7d32", "review": "#b26a00", "high_risk": "#b3261e"}
@@ -136,7 +136,7 @@ def _event_rows(report: dict[str, Any], start: float, span: float, dismissed: se
         begin = max(event["started_at"], start) - start
         rows.append(
             f'<tr id="event-{escape(event["id"])}"{css}><td class="when">{clock(begin, span)}</td>'
-            f'<td class="what"><b>{escape(TITLES.get(event["type"], event["type"]))}</b><br><code>{escape(event["type"])}</code></td>'
+            f'<td class="what"><b>{escape(title(event["type"]))}</b><br><code>{escape(event["type"])}</code></td>'
             f'<td><span class="sev" style="background:{SEVERITY_COLOUR[event["severity"]]}"></span>{escape(event["severity"])}</td>'
             f"<td>{event['confidence']:.2f}</td><td>{duration}</td>"
             f"<td>{escape(event['message'])}{link}{status}{measured}</td></tr>"
@@ -155,7 +155,7 @@ def render_report(report: dict[str, Any]) -> str:
     evidence = "".join(
         f'<figure id="evidence-{escape(item["event_id"])}"><img alt="the frame behind {escape(item["event_type"])}" '
         f'src="data:image/jpeg;base64,{item["jpeg_base64"]}"><figcaption>{clock(item["timestamp"] - axis.start, axis.span)} · '
-        f"{escape(TITLES.get(item['event_type'], item['event_type']))} · frame {item['frame_index']} · "
+        f"{escape(title(item['event_type']))} · frame {item['frame_index']} · "
         f'<a href="#event-{escape(item["event_id"])}">the event</a></figcaption></figure>'
         for item in report.get("evidence", [])
     )
@@ -170,9 +170,7 @@ def render_report(report: dict[str, Any]) -> str:
     thresholds = "".join(
         f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in policy["thresholds"].items()
     )
-    by_type = (
-        ", ".join(f"{escape(TITLES.get(k, k))} {v}" for k, v in summary.get("events_by_type", {}).items()) or "none"
-    )
+    by_type = ", ".join(f"{escape(title(k))} {v}" for k, v in summary.get("events_by_type", {}).items()) or "none"
     span_text = f"{clock(axis.span)} from the first frame to the last" if axis.span >= 1 else "a single moment"
     counted = float(summary.get("duration_s") or 0.0)
     legend = "".join(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from interview_integrity.analysis.registry import EVENTS, EventType
 from interview_integrity.analysis.rules.base import Frame
 from interview_integrity.analysis.rules.setup import Setup, SetupRule, part_of
 from interview_integrity.analysis.timeline import Condition, Timeline, fixed
@@ -64,13 +65,13 @@ class Objects:
         best = {o.label: o.confidence for o in sorted(nearby, key=lambda o: o.confidence)}
         devices = [label for label in DEVICE_LABELS if label in labels]
         device_score = max((best[label] for label in devices), default=0.0)
-        rules = {
-            "phone_detected": ("cell phone" in labels, t.phone_votes, best.get("cell phone", 0.0), "phone", "high"),
-            "book_detected": ("book" in labels, t.book_votes, best.get("book", 0.0), "book", "medium"),
-            "device_detected": (bool(devices), t.device_votes, device_score, ", ".join(devices), "medium"),
-            "extra_person": (faceless_person(signals), t.extra_person_votes, best.get("person", 0.0), "", "medium"),
+        rules: dict[EventType, tuple[bool, tuple[int, int], float, str]] = {
+            "phone_detected": ("cell phone" in labels, t.phone_votes, best.get("cell phone", 0.0), "phone"),
+            "book_detected": ("book" in labels, t.book_votes, best.get("book", 0.0), "book"),
+            "device_detected": (bool(devices), t.device_votes, device_score, ", ".join(devices)),
+            "extra_person": (faceless_person(signals), t.extra_person_votes, best.get("person", 0.0), ""),
         }  # fmt: skip
-        for kind, (seen, (k, n), confidence, detail, severity) in rules.items():
+        for kind, (seen, (k, n), confidence, detail) in rules.items():
             if not signals.objects_analyzed or (kind == "device_detected" and not setup.complete):
                 condition: Condition = None
             else:
@@ -86,11 +87,11 @@ class Objects:
             if kind == "device_detected":
                 basis["setup"] = setup.describe()
             timeline.sustain(
-                kind,  # type: ignore[arg-type]
+                kind,
                 condition,
                 minimum=0.0,
                 confidence=frame_confidence,
-                severity=fixed(severity),  # type: ignore[arg-type]
+                severity=fixed(EVENTS[kind].severity),
                 detail=detail,
                 basis=basis if seen else None,
             )
