@@ -12,9 +12,9 @@ policy = build_policy({"enabled_rules": ["no_liveness"]})
 total_s, counts = 0.0, {}
 for row in read_manifest(honest):
     result = replay_video(honest / row["file"], analyzer, policy, fps=5.0)
-    total_s += float(result.summary["duration_s"])
+    total_s += float(result.summary.duration_s)
     events = [(e.type, e.severity, round(e.started_at, 1), round(e.duration_s, 1)) for e in result.state.events]
     for e in result.state.events:
         counts[e.type] = counts.get(e.type, 0) + 1
-    print(row["file"], result.summary["verdict"], events, flush=True)
+    print(row["file"], result.summary.verdict, events, flush=True)
 print(f"total {total_s/60:.1f} min; events by type: {counts}")

@@ -22,6 +22,7 @@ from interview_integrity.api.ratelimit import MemoryRateLimiter, RateLimiter, Re
 from interview_integrity.api.routes import demo, docs
 from interview_integrity.api.state import Services
 from interview_integrity.api.streams import webrtc, websocket
+from interview_integrity.api.streams.peers import Peers
 from interview_integrity.config import Settings
 from interview_integrity.metrics import Metrics
 from interview_integrity.service.pipeline import Pipeline
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.configure(settings.log_level)
     services = Services(settings=settings, metrics=Metrics())
     if settings.webrtc.enabled:
-        services.peers = webrtc.Peers(settings.webrtc.max_peers)
+        services.peers = Peers(settings.webrtc.max_peers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

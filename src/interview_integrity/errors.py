@@ -1,13 +1,38 @@
-"""Errors the service reports to callers: a stable code, a message that says what was wrong, a status."""
+"""Errors the service reports to callers: a stable code, a message that says what was wrong, a status.
+
+Every code a caller can receive is declared in `ErrorCode` (the OpenAPI enum of `ErrorDetail.code`); the
+type checker holds each raise to it.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
+
+ErrorCode = Literal[
+    # 400: the request itself
+    "bad_request", "invalid_input", "invalid_json", "invalid_message", "unknown_message", "invalid_start",
+    "invalid_resume", "no_session", "invalid_frame", "invalid_timestamp", "timestamp_out_of_range",
+    "invalid_client_event", "invalid_metadata", "invalid_cursor", "no_video_track", "invalid_sdp",
+    "invalid_image", "empty_image", "not_an_image", "truncated_image",
+    # 401, 404, 405, 408
+    "unauthorized", "missing_api_key", "invalid_api_key", "invalid_report_link",
+    "not_found", "session_not_found", "event_not_found", "webrtc_disabled", "not_built", "method_not_allowed",
+    "request_timeout",
+    # 409: the session's state
+    "conflict", "session_ended", "frame_out_of_order", "rule_disabled", "webrtc_active", "idempotency_key_spent",
+    # 413, 415, 422, 429
+    "payload_too_large", "image_too_large", "unsupported_media_type",
+    "validation_error", "invalid_policy", "invalid_reference_photo", "idempotency_conflict", "rate_limited",
+    # 5xx
+    "busy", "not_ready", "identity_unavailable", "store_unavailable", "internal_error", "http_error",
+]  # fmt: skip
 
 
 class ServiceError(Exception):
     status = 400
-    code = "bad_request"
+    code: ErrorCode = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, *, code: ErrorCode | None = None, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.code

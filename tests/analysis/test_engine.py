@@ -135,9 +135,9 @@ def test_client_events_and_summary(engine: SessionAnalyzer) -> None:
     [event] = engine.client_event(state, "tab_hidden", 9.0)
     assert event.category == "client" and event.message == "The interview tab was hidden."
     summary = engine.summary(state)
-    assert summary["frames_analyzed"] == 50 and summary["share_with_face"] == 1.0
-    assert summary["events_by_type"] == {"tab_hidden": 1}
-    assert summary["verdict"] == "clear"
+    assert summary.frames_analyzed == 50 and summary.share_with_face == 1.0
+    assert summary.events_by_type == {"tab_hidden": 1}
+    assert summary.verdict == "clear"
 
 
 def test_state_round_trips_through_json(engine: SessionAnalyzer) -> None:
@@ -168,8 +168,8 @@ def test_without_a_face_every_device_counts(engine: SessionAnalyzer) -> None:
 def test_a_screen_there_from_the_start_is_setup_and_one_that_appears_later_is_not(engine: SessionAnalyzer) -> None:
     state = run(engine, 20, lambda t: frame(t, objects=("tv",), object_size=150))
     assert of_type(state, "device_detected") == []
-    check = engine.summary(state)["check"]
-    assert check["setup"] == ["screen (lower centre)"] and check["status"] == "ready"  # type: ignore[index]
+    check = engine.summary(state).check
+    assert check.setup == ["screen (lower centre)"] and check.status == "ready"
     # a second screen, elsewhere, after the setup: an event that names the setup it was told from
     state = run(engine, 3, lambda t: frame(t, objects=("tv",), object_size=150, at=(20, 20)), state)
     [device] = of_type(state, "device_detected")
@@ -183,9 +183,9 @@ def test_a_side_camera_is_its_own_baseline_and_an_oblique_one_cannot_assess_gaze
     # a face in profile from the start: gaze is never away, whatever the readings say
     profile = run(engine, 60, lambda t: frame(t, h=(-1) ** int(t) * 40, yaw=50, direction="left"))
     assert of_type(profile, "gaze_away") == [] and of_type(profile, "repeated_glances") == []
-    check = engine.summary(profile)["check"]
-    assert check["gaze_assessable"] is False and "from the side" in check["gaze_reason"]  # type: ignore[index]
-    assert check["status"] == "needs_attention" and check["camera"]["view"] == "from the side"  # type: ignore[index]
+    check = engine.summary(profile).check
+    assert check.gaze_assessable is False and "from the side" in (check.gaze_reason or "")
+    assert check.status == "needs_attention" and check.camera.view == "from the side"
     # the head turning 45 degrees further from that baseline still counts
     profile = run(engine, 20, lambda t: frame(t, yaw=95, direction="left"), profile)
     [turned] = of_type(profile, "head_turned")
@@ -203,7 +203,7 @@ def test_gaze_events_say_what_they_were_measured_against(engine: SessionAnalyzer
 
 def test_attention_waits_for_the_baseline(engine: SessionAnalyzer) -> None:
     state = run(engine, 4, lambda t: frame(t, h=-40, direction="right"))  # before calibration completes
-    assert of_type(state, "gaze_away") == [] and engine.summary(state)["check"]["status"] == "checking"  # type: ignore[index]
+    assert of_type(state, "gaze_away") == [] and engine.summary(state).check.status == "checking"
 
 
 def test_a_moved_laptop_becomes_the_new_baseline_after_a_minute(engine: SessionAnalyzer) -> None:
@@ -221,10 +221,10 @@ def test_the_risk_timeline_holds_the_peak_where_the_summary_puts_it(engine: Sess
     state = run(engine, 8, lambda t: frame(t, faces=2), state)
     state = run(engine, 5, lambda t: frame(t, faces=0), state)
     summary = engine.summary(state)
-    peak_at = summary["explanation"]["peak_at"]  # type: ignore[index]
-    assert summary["peak_risk"] > 0
-    assert (round(peak_at, 2), summary["peak_risk"]) in [(t, round(s, 1)) for t, s in state.risk_timeline]
-    assert max(s for _, s in state.risk_timeline) == pytest.approx(summary["peak_risk"], abs=0.05)
+    peak_at = summary.explanation.peak_at
+    assert summary.peak_risk > 0 and peak_at is not None
+    assert (round(peak_at, 2), summary.peak_risk) in [(t, round(s, 1)) for t, s in state.risk_timeline]
+    assert max(s for _, s in state.risk_timeline) == pytest.approx(summary.peak_risk, abs=0.05)
     times = [t for t, _ in state.risk_timeline]
     assert times == sorted(times)
 

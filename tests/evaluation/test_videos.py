@@ -53,8 +53,8 @@ def test_less_frontal_variants_of_honest_clips_stay_clear(analyzer: FrameAnalyze
             transformed(sample_frames(HONEST / name, 5.0), transform), analyzer, build_policy("standard")
         )
         notable = [f"{e.type} {e.severity}" for e in result.state.events if e.severity in ("medium", "high")]
-        if notable or result.summary["verdict"] != "clear":
-            flagged.append(f"{name}: {result.summary['verdict']} {notable}")
+        if notable or result.summary.verdict != "clear":
+            flagged.append(f"{name}: {result.summary.verdict} {notable}")
     assert flagged == []
 
 
@@ -62,6 +62,6 @@ def test_less_frontal_variants_of_honest_clips_stay_clear(analyzer: FrameAnalyze
 def test_the_pasted_monitor_is_taken_as_setup(analyzer: FrameAnalyzer) -> None:
     frames = transformed(sample_frames(HONEST / "hon_webcam_interview_woman.mp4", 5.0), variants(DATA)["monitor"])
     result = replay_frames(frames, analyzer, build_policy("standard"))
-    check = result.summary["check"]
+    check = result.summary.check.model_dump()
     assert any("laptop" in item or "screen" in item for item in check["setup"]), check  # type: ignore[index]
     assert not [e for e in result.state.events if e.type == "device_detected"]

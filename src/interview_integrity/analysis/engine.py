@@ -14,7 +14,6 @@ import bisect
 
 from pydantic import BaseModel, Field
 
-from interview_integrity.analysis.check import session_check
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.registry import EVENTS
@@ -22,9 +21,9 @@ from interview_integrity.analysis.rules import RULES, Frame, Rule
 from interview_integrity.analysis.rules.base import KeepsPrivateState, reset, rule_state
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
 from interview_integrity.analysis.rules.camera import Camera, CameraRule, reported_camera
-from interview_integrity.analysis.rules.identity import Identity, IdentityRule
-from interview_integrity.analysis.scoring import Risk, current_risk, explanation
+from interview_integrity.analysis.scoring import Risk, current_risk
 from interview_integrity.analysis.state import SessionState, Stats, Streak
+from interview_integrity.analysis.summary import Summary, summarize
 from interview_integrity.analysis.timeline import Timeline
 from interview_integrity.vision.signals import FrameSignals
 
@@ -116,42 +115,8 @@ class SessionAnalyzer:
         """The session's current time: its latest frame or client event, whichever is later."""
         return max(state.last_timestamp or 0.0, state.risk.updated_at or 0.0)
 
-    def summary(self, state: SessionState) -> dict[str, object]:
-        now = self.now(state)
-        stats = state.stats
-        by_type: dict[str, int] = {}
-        for event in state.events:
-            by_type[event.type] = by_type.get(event.type, 0) + 1
-        risk = current_risk(state.risk, state.events, self.policy, now)
-        return {
-            "duration_s": round(stats.seconds, 2),
-            "frames_analyzed": state.frames,
-            "share_with_face": round(stats.seconds_with_face / stats.seconds, 3) if stats.seconds else None,
-            "share_looking_at_screen": (
-                round(stats.seconds_looking_at_screen / stats.seconds_gaze_known, 3)
-                if stats.seconds_gaze_known
-                else None
-            ),
-            "calibrated": rule_state(state, Calibration.name, Baseline).complete,
-            "check": session_check(state, self.policy).model_dump(),
-            "cameras": rule_state(state, CameraRule.name, Camera).cameras,
-            "identity": _identity_summary(state, self.policy),
-            "events_by_type": by_type,
-            "peak_risk": round(state.risk.peak, 1),
-            "final_risk": risk.score,
-            "verdict": risk.verdict,
-            "explanation": explanation(state.risk, state.events, self.policy),
-        }
-
-
-def _identity_summary(state: SessionState, policy: Policy) -> dict[str, object]:
-    """Whether the identity check ran; never the embeddings themselves."""
-    identity = rule_state(state, IdentityRule.name, Identity)
-    return {
-        "checked": policy.enabled("identity_changed"),
-        "enrolled": identity.enrolled,
-        "reference_photo": identity.reference is not None,
-    }
+    def summary(self, state: SessionState) -> Summary:
+        return summarize(state, self.policy, self.now(state))
 
 
 def _note_interval(state: SessionState, last: float, now: float) -> None:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interview_integrity.analysis.events import Event
+from interview_integrity.analysis.events import Event, EventType, Severity
 from interview_integrity.analysis.policy import Policy
 
 Verdict = Literal["clear", "review", "high_risk"]
@@ -113,17 +113,36 @@ def reason(peak: float, events: list[Event], policy: Policy) -> str:
     return "Nothing was seen that needs a second look."
 
 
-def explanation(state: RiskState, events: list[Event], policy: Policy) -> dict[str, object]:
+class NotableEvent(BaseModel):
+    id: str
+    type: EventType
+    severity: Severity
+    message: str
+
+
+class Explanation(BaseModel):
+    """Why the verdict is what it is, for a reviewer."""
+
+    verdict: Verdict
+    meaning: str = Field(description="What the verdict asks of a reviewer.")
+    reason: str = Field(description="Which of the verdict's rules decided it, and on what, in one sentence.")
+    peak_score: float
+    peak_at: float | None = Field(description="When the peak was reached, on the session's clock.")
+    points_by_category: dict[str, float] = Field(description="Risk points added, per category, largest first.")
+    medium_or_high_events: list[NotableEvent]
+
+
+def explanation(state: RiskState, events: list[Event], policy: Policy) -> Explanation:
     result = verdict(state.peak, events, policy)
     notable = [e for e in events if e.severity in ("medium", "high")]
-    return {
-        "verdict": result,
-        "meaning": VERDICT_MEANING[result],
-        "reason": reason(state.peak, events, policy),
-        "peak_score": round(state.peak, 1),
-        "peak_at": state.peak_at,
-        "points_by_category": dict(sorted(state.by_category.items(), key=lambda kv: -kv[1])),
-        "medium_or_high_events": [
-            {"id": e.id, "type": e.type, "severity": e.severity, "message": e.message} for e in notable
+    return Explanation(
+        verdict=result,
+        meaning=VERDICT_MEANING[result],
+        reason=reason(state.peak, events, policy),
+        peak_score=round(state.peak, 1),
+        peak_at=state.peak_at,
+        points_by_category=dict(sorted(state.by_category.items(), key=lambda kv: -kv[1])),
+        medium_or_high_events=[
+            NotableEvent(id=e.id, type=e.type, severity=e.severity, message=e.message) for e in notable
         ],
-    }
+    )

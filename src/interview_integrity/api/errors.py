@@ -14,10 +14,12 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from interview_integrity.api.state import Services
-from interview_integrity.errors import ServiceError
+from interview_integrity.errors import ErrorCode, ServiceError
 
 log = logging.getLogger("interview_integrity.errors")
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 413: "payload_too_large"}
+_HTTP_CODES: dict[int, ErrorCode] = {
+    404: "not_found", 405: "method_not_allowed", 400: "bad_request", 413: "payload_too_large"
+}  # fmt: skip
 
 
 def describe_validation(errors: Sequence[Any]) -> str:
@@ -32,7 +34,7 @@ def describe_validation(errors: Sequence[Any]) -> str:
 def error_response(
     services: Services,
     status: int,
-    code: str,
+    code: ErrorCode,
     message: str,
     retry_after: float | None = None,
     headers: Mapping[str, str] | None = None,
@@ -69,7 +71,7 @@ def install(app: FastAPI) -> None:
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = error.errors()
         policy = bool(problems) and all(tuple(p.get("loc", ()))[:2] == ("body", "policy") for p in problems)
-        code = "invalid_policy" if policy else "validation_error"
+        code: ErrorCode = "invalid_policy" if policy else "validation_error"
         return error_response(services(request), 422, code, describe_validation(problems))
 
     @app.exception_handler(HTTPException)

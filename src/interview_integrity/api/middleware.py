@@ -19,6 +19,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interview_integrity import logs
+from interview_integrity.errors import ErrorCode
 
 log = logging.getLogger("interview_integrity.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -67,7 +68,7 @@ class RequestContext:
 
     async def _read_body(
         self, headers: dict[str, str], receive: Receive
-    ) -> tuple[tuple[int, str, str] | None, Receive]:
+    ) -> tuple[tuple[int, ErrorCode, str] | None, Receive]:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             return (413, "payload_too_large", _too_large(int(declared), self.max_body_bytes)), receive
@@ -105,7 +106,7 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replayed
 
 
-async def _refuse(send: Send, status: int, code: str, message: str) -> None:
+async def _refuse(send: Send, status: int, code: ErrorCode, message: str) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
     await send(
         {

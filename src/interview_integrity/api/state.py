@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from interview_integrity.api.ratelimit import RateLimiter
+from interview_integrity.api.streams.peers import Peers
 from interview_integrity.config import Settings
 from interview_integrity.metrics import Metrics
 from interview_integrity.service.pipeline import Pipeline
-
-if TYPE_CHECKING:
-    from interview_integrity.api.streams.webrtc import Peers
 
 
 @dataclass

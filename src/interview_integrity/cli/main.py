@@ -83,11 +83,11 @@ def _replay(path: Path, analyzer: FrameAnalyzer, args: argparse.Namespace) -> in
         from interview_integrity.service.replay import offline_report
 
         target = Path(args.report)
-        target.write_text(render_report(offline_report(result, path.stem, policy)))
+        target.write_text(render_report(offline_report(result, path.stem, policy).model_dump(mode="json")))
         print(f"report written to {target}", file=sys.stderr)
     if args.format == "json":
         events = [e.model_dump(mode="json") for e in result.state.events]
-        print(json.dumps({"file": str(path), "events": events, "summary": result.summary}))
+        print(json.dumps({"file": str(path), "events": events, "summary": result.summary.model_dump(mode="json")}))
         return 0
     print(f"{path.name}: session replay at {args.fps:g} fps, policy {policy.name}")
     for event in result.state.events:
@@ -95,8 +95,8 @@ def _replay(path: Path, analyzer: FrameAnalyzer, args: argparse.Namespace) -> in
         span = f"{event.started_at:6.1f}-{end} s"
         print(f"  {span}  {event.type:<16} {event.severity:<6} {event.confidence:.2f}  {event.message}")
     summary = result.summary
-    print(f"  verdict: {summary['verdict']}  peak risk {summary['peak_risk']}  final risk {summary['final_risk']}")
-    print(f"  face visible {summary['share_with_face']}, looking at the screen {summary['share_looking_at_screen']}")
+    print(f"  verdict: {summary.verdict}  peak risk {summary.peak_risk}  final risk {summary.final_risk}")
+    print(f"  face visible {summary.share_with_face}, looking at the screen {summary.share_looking_at_screen}")
     return 0
 
 

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import cv2
 
+from interview_integrity.analysis.measures import embedding_distance as distance
 from interview_integrity.analysis.rules.identity import Identity, IdentityRule
 from interview_integrity.evaluation.images import read_manifest
 from interview_integrity.evaluation.stats import Proportion
 from interview_integrity.evaluation.variants import transformed, variants
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
-from interview_integrity.vision.identity.embedder import distance
 from interview_integrity.vision.signals import FaceIdentity, FaceTrack
 from interview_integrity.vision.video import sample_frames
 

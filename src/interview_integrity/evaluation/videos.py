@@ -106,10 +106,10 @@ def evaluate_videos(
             ClipResult(
                 file=row["file"],
                 honest=is_honest(row),
-                seconds=float(summary["duration_s"]),  # type: ignore[arg-type]
-                verdict=str(summary["verdict"]),
+                seconds=summary.duration_s,
+                verdict=summary.verdict,
                 events=list(result.state.events),
-                check=dict(summary.get("check", {})),  # type: ignore[call-overload]
+                check=summary.check.model_dump(),
             )
         )
     return report

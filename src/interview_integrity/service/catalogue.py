@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
 
 from interview_integrity.errors import InvalidInput
+from interview_integrity.service.results import EventsPage, SessionList, SessionListed
 from interview_integrity.service.views import listing_row
 from interview_integrity.stores.base import SessionRecord, SessionStore
 
@@ -27,12 +27,12 @@ async def list_sessions(
     created_to: float | None = None,
     limit: int = 50,
     cursor: str | None = None,
-) -> dict[str, Any]:
+) -> SessionList:
     """The caller's sessions, newest first, filtered; `next_cursor` continues the list."""
     before = _decode_cursor(cursor)
     if created_to is not None and (before is None or created_to < before[0]):
         before = (created_to, "~")  # "~" sorts after every id: sessions at exactly created_to are kept
-    found: list[dict[str, Any]] = []
+    found: list[SessionListed] = []
     while len(found) < limit:
         page = await store.page(owner, before, limit)
         if not page:
@@ -47,27 +47,27 @@ async def list_sessions(
             wanted = (candidate_id is None or record.candidate_id == candidate_id) and (
                 status is None or record.status == status
             )
-            if wanted and (verdict is None or row["verdict"] == verdict):
+            if wanted and (verdict is None or row.verdict == verdict):
                 found.append(row)
                 if len(found) == limit:
                     break
         if before is None or len(page) < limit:
             break
     more = before is not None and len(found) == limit
-    return {"sessions": found, "next_cursor": _encode_cursor(before) if more else None}
+    return SessionList(sessions=found, next_cursor=_encode_cursor(before) if more else None)
 
 
-def events_page(record: SessionRecord, cursor: str | None, limit: int) -> dict[str, Any]:
+def events_page(record: SessionRecord, cursor: str | None, limit: int) -> EventsPage:
     """A session's events in pages of `limit`; `next_cursor` continues."""
     start = int(cursor) if cursor and cursor.isdigit() else 0
     events = record.state.events[start : start + limit]
     following = start + limit if start + limit < len(record.state.events) else None
-    return {
-        "session_id": record.id,
-        "total": len(record.state.events),
-        "events": [e.model_dump(mode="json") for e in events],
-        "next_cursor": None if following is None else str(following),
-    }
+    return EventsPage(
+        session_id=record.id,
+        total=len(record.state.events),
+        events=events,
+        next_cursor=None if following is None else str(following),
+    )
 
 
 def _encode_cursor(before: tuple[float, str] | None) -> str | None:

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.analysis.summary import Summary
+from interview_integrity.service.results import SessionReport
 from interview_integrity.service.views import build_report
 from interview_integrity.stores.base import Evidence, SessionRecord
 from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
@@ -21,7 +22,7 @@ from interview_integrity.vision.video import sample_frames
 @dataclass
 class Replay:
     state: SessionState
-    summary: dict[str, object] = field(default_factory=dict)
+    summary: Summary
     evidence: dict[str, Evidence] = field(default_factory=dict)
     raised_at: dict[str, float] = field(default_factory=dict)  # event id -> the frame time it was first reported
 
@@ -30,21 +31,22 @@ def replay_frames(
     frames: Iterable[tuple[float, Array]], vision: FrameAnalyzer, policy: Policy, evidence: bool = False
 ) -> Replay:
     engine = SessionAnalyzer(policy)
-    result = Replay(state=SessionState())
+    state = SessionState()
+    evidence_of: dict[str, Evidence] = {}
+    raised_at: dict[str, float] = {}
     stream = FrameStream(vision, identity=policy.enabled("identity_changed"))
     for index, (timestamp, frame) in enumerate(frames):
         signals = stream.analyze(frame, timestamp)
-        outcome = engine.process(result.state, signals, index)
+        outcome = engine.process(state, signals, index)
         for event in outcome.events:
-            result.raised_at.setdefault(event.id, timestamp)
-        needs = [e for e in outcome.events if e.severity != "low" and e.id not in result.evidence]
+            raised_at.setdefault(event.id, timestamp)
+        needs = [e for e in outcome.events if e.severity != "low" and e.id not in evidence_of]
         if evidence and needs:
             jpeg = evidence_jpeg(frame, signals)
             for event in needs:
-                result.evidence[event.id] = Evidence.of(event, index, timestamp, jpeg)
-    engine.finish(result.state)
-    result.summary = engine.summary(result.state)
-    return result
+                evidence_of[event.id] = Evidence.of(event, index, timestamp, jpeg)
+    engine.finish(state)
+    return Replay(state, engine.summary(state), evidence_of, raised_at)
 
 
 def replay_video(
@@ -58,7 +60,7 @@ def replay_video(
     return replay_frames(progress(sample_frames(path, fps)), vision, policy, evidence)
 
 
-def offline_report(result: Replay, candidate_id: str, policy: Policy) -> dict[str, Any]:
+def offline_report(result: Replay, candidate_id: str, policy: Policy) -> SessionReport:
     """The same report the service gives at the end of a session, for a recorded interview."""
     now = time.time()
     record = SessionRecord(
@@ -66,4 +68,4 @@ def offline_report(result: Replay, candidate_id: str, policy: Policy) -> dict[st
         status="ended", ended_at=now, policy=policy, state=result.state, evidence_enabled=bool(result.evidence),
     )  # fmt: skip
     report = build_report(record, SessionAnalyzer(policy))
-    return {**report, "evidence": [e.model_dump() for e in result.evidence.values()]}
+    return report.model_copy(update={"evidence": list(result.evidence.values())})

@@ -1,13 +1,21 @@
-"""What the API answers about a session, built from its record: a frame's result, the report, a listing row,
-the webhook payload of its end. Plain dicts, the same for REST, the WebSocket and webhooks."""
+"""What the service answers about a session, built from its record (the models are in results.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from interview_integrity.analysis.check import SessionCheck
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
-from interview_integrity.analysis.scoring import current_risk
+from interview_integrity.analysis.scoring import Risk, current_risk
+from interview_integrity.service.results import (
+    FrameResult,
+    RiskSummary,
+    SessionEnded,
+    SessionFacts,
+    SessionListed,
+    SessionReport,
+    SessionStatus,
+    StreamFacts,
+)
 from interview_integrity.stores.base import SessionRecord
 from interview_integrity.vision.signals import FrameSignals
 
@@ -17,80 +25,92 @@ def frame_result(
     frame_index: int,
     signals: FrameSignals,
     events: list[Event],
-    risk: dict[str, Any],
-    check: dict[str, Any],
+    risk: Risk,
+    check: SessionCheck,
     ms: float,
-) -> dict[str, Any]:
-    data = signals.model_dump(mode="json", exclude={"timings_ms"})
-    return {
-        "session_id": session_id,
-        "frame_index": frame_index,
-        "timestamp": signals.timestamp,
-        "processing_ms": round(ms, 1),
-        "faces": data["faces"],
-        "gaze": data["gaze"],
-        "head_pose": data["head_pose"],
-        "objects": data["objects"],
-        "objects_analyzed": data["objects_analyzed"],
-        "quality": data["quality"],
-        "events": [e.model_dump(mode="json") for e in events],
-        "risk": risk,
-        "check": check,
-    }
+) -> FrameResult:
+    return FrameResult(
+        session_id=session_id,
+        frame_index=frame_index,
+        timestamp=signals.timestamp,
+        processing_ms=round(ms, 1),
+        faces=signals.faces,
+        gaze=signals.gaze,
+        head_pose=signals.head_pose,
+        objects=signals.objects,
+        objects_analyzed=signals.objects_analyzed,
+        quality=signals.quality,
+        events=events,
+        risk=risk,
+        check=check,
+    )
 
 
-def summary_of(record: SessionRecord) -> dict[str, Any]:
-    return {
-        "session_id": record.id,
-        "candidate_id": record.candidate_id,
-        "status": record.status,
-        "created_at": record.created_at,
-        "ended_at": record.ended_at,
-    }
+def facts(record: SessionRecord) -> SessionFacts:
+    return SessionFacts(
+        session_id=record.id,
+        candidate_id=record.candidate_id,
+        status=record.status,
+        created_at=record.created_at,
+        ended_at=record.ended_at,
+    )
 
 
-def listing_row(record: SessionRecord) -> dict[str, Any]:
+def listing_row(record: SessionRecord) -> SessionListed:
     engine = SessionAnalyzer(record.policy)
     risk = current_risk(record.state.risk, record.state.events, record.policy, engine.now(record.state))
-    return {
-        **summary_of(record),
-        "frames_analyzed": record.state.frames,
-        "events": len(record.state.events),
-        "peak_risk": round(record.state.risk.peak, 1),
-        "verdict": risk.verdict,
-    }
+    return SessionListed(
+        **dict(facts(record)),
+        frames_analyzed=record.state.frames,
+        events=len(record.state.events),
+        peak_risk=round(record.state.risk.peak, 1),
+        verdict=risk.verdict,
+    )
 
 
-def ended_payload(report: dict[str, Any]) -> dict[str, Any]:
-    summary = report["summary"]
-    return {
-        "session_id": report["session_id"],
-        "candidate_id": report["candidate_id"],
-        "verdict": report["verdict"],
-        "reason": summary["explanation"]["reason"],
-        "peak_risk": summary["peak_risk"],
-        "events": len(report["events"]),
-        "report": f"/sessions/{report['session_id']}/report",
-    }
+def status_of(record: SessionRecord) -> SessionStatus:
+    engine = SessionAnalyzer(record.policy)
+    state = record.state
+    summary = engine.summary(state)
+    return SessionStatus(
+        **dict(facts(record)),
+        frames_analyzed=state.frames,
+        events=len(state.events),
+        calibrated=summary.calibrated,
+        open_events=[e for e in state.events if e.open],
+        risk=current_risk(state.risk, state.events, record.policy, engine.now(state)),
+        check=summary.check,
+        summary=summary,
+    )
 
 
-def build_report(record: SessionRecord, engine: SessionAnalyzer) -> dict[str, Any]:
+def ended_payload(report: SessionReport) -> SessionEnded:
+    return SessionEnded(
+        session_id=report.session_id,
+        candidate_id=report.candidate_id,
+        verdict=report.verdict,
+        reason=report.summary.explanation.reason,
+        peak_risk=report.summary.peak_risk,
+        events=len(report.events),
+        report=f"/sessions/{report.session_id}/report",
+    )
+
+
+def build_report(record: SessionRecord, engine: SessionAnalyzer) -> SessionReport:
+    """The report as the record stands; its evidence is kept beside the record and added when it is read."""
     summary = engine.summary(record.state)
-    return {
-        **summary_of(record),
-        "started_at": record.state.first_timestamp,
-        "stream": {
-            "first_frame_at": record.state.first_timestamp,
-            "last_frame_at": record.state.last_timestamp,
-            "gaps": record.state.gaps,
-        },
-        "risk_timeline": record.state.risk_timeline,
-        "evidence": [],  # kept beside the record (SessionStore.evidence), added when the report is read
-        "reviews": [r.model_dump() for r in record.reviews],
-        "metadata": record.metadata,
-        "policy": record.policy.model_dump(mode="json"),
-        "summary": summary,
-        "events": [e.model_dump(mode="json") for e in record.state.events],
-        "risk": {"peak": summary["peak_risk"], "final": summary["final_risk"]},
-        "verdict": summary["verdict"],
-    }
+    state = record.state
+    return SessionReport(
+        **dict(facts(record)),
+        started_at=state.first_timestamp,
+        stream=StreamFacts(first_frame_at=state.first_timestamp, last_frame_at=state.last_timestamp, gaps=state.gaps),
+        risk_timeline=state.risk_timeline,
+        evidence=[],
+        reviews=record.reviews,
+        metadata=record.metadata,
+        policy=record.policy,
+        summary=summary,
+        events=state.events,
+        risk=RiskSummary(peak=summary.peak_risk, final=summary.final_risk),
+        verdict=summary.verdict,
+    )

@@ -13,21 +13,35 @@ dies mid-retry drops its remaining retries (the log shows the last attempt).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Literal
 
 import httpx
+from pydantic import BaseModel, Field
 
-from interview_integrity.stores.base import Delivery
+from interview_integrity.errors import NotFound
+from interview_integrity.service.access import SessionAccess
+from interview_integrity.service.results import HighEventRaised, SessionEnded
+from interview_integrity.stores.base import Delivery, SessionRecord, StoreUnavailableError
 
 log = logging.getLogger("interview_integrity.service.webhooks")
 Record = Callable[[Delivery], Awaitable[None]]
+WebhookEvent = Literal["session.ended", "event.high"]
+DELIVERIES_KEPT = 50  # per session, newest last
+
+
+class WebhookBody(BaseModel):
+    """What every webhook POSTs: the event, the delivery's id (the same on every retry) and its data."""
+
+    event: WebhookEvent
+    delivery: str
+    data: SessionEnded | HighEventRaised = Field(description="`SessionEnded` or `HighEventRaised`, by `event`.")
 
 
 def signed_headers(secret: str, event: str, delivery_id: str, body: bytes, now: float) -> dict[str, str]:
@@ -63,12 +77,12 @@ class Webhooks:
     def enabled(self) -> bool:
         return bool(self.url)
 
-    def send(self, event: str, payload: dict[str, Any], record: Record) -> Delivery | None:
+    def send(self, event: WebhookEvent, payload: SessionEnded | HighEventRaised, record: Record) -> Delivery | None:
         """Start delivering in the background; `record` is called after every attempt."""
         if not self.enabled:
             return None
         delivery = Delivery(id=secrets.token_hex(8), event=event, url=self.url)
-        body = json.dumps({"event": event, "delivery": delivery.id, "data": payload}, default=str).encode()
+        body = WebhookBody(event=event, delivery=delivery.id, data=payload).model_dump_json().encode()
         task = asyncio.create_task(self._deliver(delivery, body, record))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -104,3 +118,22 @@ class Webhooks:
         for task in list(self._tasks):
             task.cancel()
         await self._client.aclose()
+
+
+class SessionWebhooks:
+    """Webhooks about one session, each delivery's attempts written to the session's log."""
+
+    def __init__(self, webhooks: Webhooks, access: SessionAccess) -> None:
+        self.webhooks = webhooks
+        self._access = access
+
+    def notify(self, session_id: str, event: WebhookEvent, payload: SessionEnded | HighEventRaised) -> None:
+        async def record(delivery: Delivery) -> None:
+            def keep(record: SessionRecord) -> None:
+                others = (d for d in record.webhooks if d.id != delivery.id)
+                record.webhooks = [*others, delivery][-DELIVERIES_KEPT:]
+
+            with contextlib.suppress(NotFound, StoreUnavailableError):
+                await self._access.update(session_id, keep)
+
+        self.webhooks.send(event, payload, record)

@@ -29,6 +29,8 @@ from interview_integrity.vision.schedule import StreamSchedule
 from interview_integrity.vision.signals import FaceTrack
 
 T = TypeVar("T")
+SessionStatusName = Literal["active", "ended"]
+Decision = Literal["confirmed", "dismissed"]
 
 
 class SessionNotFoundError(KeyError):
@@ -80,7 +82,7 @@ class Review(BaseModel):
 
     id: str
     event_id: str | None
-    decision: Literal["confirmed", "dismissed"]
+    decision: Decision
     note: str = ""
     reviewer: str
     created_at: float
@@ -92,7 +94,7 @@ class SessionRecord(BaseModel):
     owner: str | None = Field(description="Hash of the API key that created it; None without authentication.")
     created_at: float
     last_seen_at: float
-    status: Literal["active", "ended"] = "active"
+    status: SessionStatusName = "active"
     ended_at: float | None = None
     policy: Policy
     metadata: dict[str, Any] = Field(default_factory=dict)

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import PIL.Image
 
+from interview_integrity.errors import ErrorCode
 from interview_integrity.vision.arrays import Array
 
 _DATA_URL = re.compile(r"^data:(?P<mime>[\w/+.-]*)?(;[\w=.-]+)*;base64,", re.IGNORECASE)
@@ -23,23 +24,23 @@ _SIGNATURES = {
 class ImageDecodeError(ValueError):
     """A frame that cannot be used. `code` is stable and machine-readable."""
 
-    code = "invalid_image"
+    code: ErrorCode = "invalid_image"
 
 
 class EmptyImageError(ImageDecodeError):
-    code = "empty_image"
+    code: ErrorCode = "empty_image"
 
 
 class NotAnImageError(ImageDecodeError):
-    code = "not_an_image"
+    code: ErrorCode = "not_an_image"
 
 
 class TruncatedImageError(ImageDecodeError):
-    code = "truncated_image"
+    code: ErrorCode = "truncated_image"
 
 
 class ImageTooLargeError(ImageDecodeError):
-    code = "image_too_large"
+    code: ErrorCode = "image_too_large"
 
 
 def sniff_format(data: bytes) -> str | None:

@@ -44,8 +44,3 @@ def dhash(gray: Array) -> str:
     small = cv2.resize(gray, (17, 16), interpolation=cv2.INTER_AREA).astype(np.int16)
     bits = (small[:, 1:] > small[:, :-1]).ravel()
     return np.packbits(bits).tobytes().hex()
-
-
-def distance(a: str, b: str) -> int:
-    """Bits apart of two hashes."""
-    return (int(a, 16) ^ int(b, 16)).bit_count()

@@ -26,11 +26,11 @@ import statistics
 
 from pydantic import BaseModel, Field
 
+from interview_integrity.analysis.measures import hash_distance as distance
 from interview_integrity.analysis.policy import Thresholds
 from interview_integrity.analysis.rules.base import Frame, rule_state
 from interview_integrity.analysis.state import SessionState
 from interview_integrity.analysis.timeline import Condition, Timeline, fixed
-from interview_integrity.vision.signature import distance
 
 HISTORY_S = 60.0
 KEEP_EVERY_S = 0.19  # five a second: the analysis rate of a stream

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from interview_integrity.analysis.measures import embedding_distance as distance
 from interview_integrity.analysis.rules.base import Frame, rule_state
 from interview_integrity.analysis.state import SessionState
 from interview_integrity.analysis.timeline import Condition, Timeline, fixed
-from interview_integrity.vision.identity.embedder import distance
 
 MAX_TEMPLATES = 6
 ENROL_YAW_DEG = 25.0

@@ -78,5 +78,4 @@ async def analyze_frame(request: Request, services: ServicesDep, owner: OwnerDep
     if isinstance(frame, bytes) and not frame:
         raise InvalidInput("the frame is empty", code="empty_image")
     logs.session_id.set(session_id)
-    result = await pipeline_of(services).analyze_frame(session_id, owner, frame, timestamp)
-    return FrameResult.model_validate(result)
+    return await pipeline_of(services).frames.analyze(session_id, owner, frame, timestamp)

@@ -23,7 +23,7 @@ _PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 @router.get("/sessions/{session_id}/report", operation_id="getReport", responses=ERRORS)
 async def session_report(session_id: str, services: ServicesDep, owner: OwnerDep) -> SessionReport:
     """The session report (final once the session has ended)."""
-    return SessionReport.model_validate(await pipeline_of(services).report(session_id, owner))
+    return await pipeline_of(services).sessions.report(session_id, owner)
 
 
 @router.get(
@@ -34,9 +34,9 @@ async def session_report(session_id: str, services: ServicesDep, owner: OwnerDep
 )
 async def session_report_page(session_id: str, services: ServicesDep, access: ReportAccessDep) -> HTMLResponse:
     """The reviewer's page. With keys on, open it with the key or with a signed link (`GET .../report-link`)."""
-    report = await pipeline_of(services).report(session_id, access.owner, signed=access.signed)
+    report = await pipeline_of(services).sessions.report(session_id, access.owner, signed=access.signed)
     headers = {"Content-Security-Policy": _PAGE_POLICY, "Referrer-Policy": "no-referrer", "Cache-Control": "private"}
-    return HTMLResponse(render_report(report), headers=headers)
+    return HTMLResponse(render_report(report.model_dump(mode="json")), headers=headers)
 
 
 @router.get("/sessions/{session_id}/report-link", operation_id="getReportLink", responses=ERRORS)
@@ -48,7 +48,7 @@ async def report_link(
     ttl_s: Annotated[int | None, Query(ge=60, le=MAX_LINK_TTL_S, description="How long the link works.")] = None,
 ) -> ReportLink:
     """A link to the reviewer's page that works in a browser without an API key, until it expires."""
-    await pipeline_of(services).get(session_id, owner)
+    await pipeline_of(services).sessions.get(session_id, owner)
     settings = services.settings
     expires = int(time.time() + (ttl_s or settings.report_link_ttl_s))
     signature = links.signature(links.secret(settings.report_link_secret, settings.api_keys), session_id, expires)

@@ -46,8 +46,7 @@ async def start_session(
 ) -> SessionCreated:
     """Start a session for one candidate."""
     policy = body.policy.changes() if isinstance(body.policy, PolicyOverrides) else body.policy
-    pipeline = pipeline_of(services)
-    record = await pipeline.start_session(
+    record = await pipeline_of(services).sessions.start(
         body.candidate_id, policy, body.metadata, owner, evidence=body.evidence, idempotency_key=idempotency_key,
         reference_photo=body.reference_photo,
     )  # fmt: skip
@@ -57,7 +56,7 @@ async def start_session(
         candidate_id=record.candidate_id,
         created_at=record.created_at,
         expires_in_s=services.settings.session_idle_ttl_s,
-        policy=record.policy.model_dump(mode="json"),
+        policy=record.policy,
     )
 
 
@@ -67,7 +66,7 @@ async def end_session(
 ) -> SessionReport:
     """End a session and get its report. Ending it again answers the same report; later frames get 409."""
     logs.session_id.set(body.session_id)
-    return SessionReport.model_validate(await pipeline_of(services).end_session(body.session_id, owner))
+    return await pipeline_of(services).sessions.end(body.session_id, owner)
 
 
 @router.get("/sessions", operation_id="listSessions", responses=ERRORS)
@@ -83,17 +82,16 @@ async def list_sessions(
     cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the page before.")] = None,
 ) -> SessionList:
     """The caller's sessions, newest first, filtered; `next_cursor` gives the next page."""
-    result = await pipeline_of(services).list_sessions(
+    return await pipeline_of(services).sessions.list(
         owner, candidate_id=candidate_id, status=status, verdict=verdict, created_from=created_from,
         created_to=created_to, limit=limit, cursor=cursor,
     )  # fmt: skip
-    return SessionList.model_validate(result)
 
 
 @router.get("/sessions/{session_id}", operation_id="getSession", responses=ERRORS)
 async def session_status(session_id: str, services: ServicesDep, owner: OwnerDep) -> SessionStatus:
     """Live status: frames, open events, current risk, the start-of-session check."""
-    return SessionStatus.model_validate(await pipeline_of(services).status(session_id, owner))
+    return await pipeline_of(services).sessions.status(session_id, owner)
 
 
 @router.get("/sessions/{session_id}/events", operation_id="listEvents", responses=ERRORS)
@@ -105,20 +103,20 @@ async def events(
     cursor: Annotated[str | None, Query(max_length=20)] = None,
 ) -> EventsPage:
     """A session's events in time order, a page at a time."""
-    return EventsPage.model_validate(await pipeline_of(services).events(session_id, owner, cursor, limit))
+    return await pipeline_of(services).sessions.events(session_id, owner, cursor, limit)
 
 
 @router.delete("/sessions/{session_id}", status_code=204, operation_id="deleteSession", responses=ERRORS)
 async def delete_session(session_id: str, services: ServicesDep, owner: OwnerDep) -> Response:
     """Delete the session, its report and its evidence at once."""
-    await pipeline_of(services).delete(session_id, owner)
+    await pipeline_of(services).sessions.delete(session_id, owner)
     return Response(status_code=204)
 
 
 @router.post("/sessions/{session_id}/calibrate", operation_id="restartCalibration", responses=ERRORS)
 async def calibrate(session_id: str, services: ServicesDep, owner: OwnerDep) -> CalibrationRestarted:
     """Restart calibration: the next seconds of frames set the candidate's resting gaze and head pose."""
-    return CalibrationRestarted.model_validate(await pipeline_of(services).calibrate(session_id, owner))
+    return await pipeline_of(services).sessions.calibrate(session_id, owner)
 
 
 @router.post(
@@ -128,7 +126,7 @@ async def reference_photo(
     session_id: str, body: ReferencePhoto, services: ServicesDep, owner: OwnerDep
 ) -> ReferencePhotoKept:
     """Compare the session's faces with this photo too (identity_changed); only its embedding is kept."""
-    return ReferencePhotoKept.model_validate(await pipeline_of(services).reference_photo(session_id, owner, body.photo))
+    return await pipeline_of(services).sessions.reference_photo(session_id, owner, body.photo)
 
 
 @router.post("/sessions/{session_id}/client-events", status_code=201, operation_id="sendClientEvent", responses=ERRORS)
@@ -136,18 +134,18 @@ async def client_event(
     session_id: str, body: ClientEventCreate, services: ServicesDep, owner: OwnerDep
 ) -> ClientEventAccepted:
     """Report what the page saw (tab_hidden, window_blur, fullscreen_exit, copy_paste) or the camera in use."""
-    result = await pipeline_of(services).client_event(session_id, owner, body.type, body.timestamp, body.detail)
-    return ClientEventAccepted.model_validate(result)
+    return await pipeline_of(services).sessions.client_event(session_id, owner, body.type, body.timestamp, body.detail)
 
 
 @router.post("/sessions/{session_id}/review", status_code=201, operation_id="reviewEvent", responses=ERRORS)
 async def review(session_id: str, body: ReviewCreate, services: ServicesDep, owner: OwnerDep) -> Review:
     """Record a reviewer's decision on an event (or the whole session), with their name. The measured events
     never change."""
-    return await pipeline_of(services).review(session_id, owner, body.event_id, body.decision, body.note, body.reviewer)
+    sessions = pipeline_of(services).sessions
+    return await sessions.review(session_id, owner, body.event_id, body.decision, body.note, body.reviewer)
 
 
 @router.get("/sessions/{session_id}/webhooks", operation_id="listWebhookDeliveries", responses=ERRORS)
 async def webhook_log(session_id: str, services: ServicesDep, owner: OwnerDep) -> WebhookLog:
     """Every webhook delivery of this session and how its attempts went."""
-    return WebhookLog.model_validate(await pipeline_of(services).webhook_log(session_id, owner))
+    return await pipeline_of(services).sessions.webhook_log(session_id, owner)

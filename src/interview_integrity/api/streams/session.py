@@ -102,8 +102,8 @@ class StreamSession:
     async def _analyze(self, frame: Frame, timestamp: float | None, arrived: float) -> None:
         assert self.session_id is not None
         try:
-            result = await self.pipeline.analyze_frame(self.session_id, self.owner, frame, timestamp, arrived)
-            await self.send({"type": "result", **result})
+            result = await self.pipeline.frames.analyze(self.session_id, self.owner, frame, timestamp, arrived)
+            await self.send({"type": "result", **result.model_dump(mode="json")})
         except Busy:
             await self.skip("all frame workers were busy")
         except ServiceError as error:
@@ -131,7 +131,7 @@ class StreamSession:
                 raise InvalidInput("'start' needs a candidate_id of 1-200 characters", code="invalid_start")
             metadata = check_metadata(message.get("metadata") or {})
             policy = check_policy(message.get("policy"))
-            record = await self.pipeline.start_session(candidate, policy, metadata, self.owner)
+            record = await self.pipeline.sessions.start(candidate, policy, metadata, self.owner)
             self.session_id = record.id
             logs.session_id.set(record.id)
             await self.send({"type": "session", "session_id": record.id, "candidate_id": candidate, "resumed": False,
@@ -140,7 +140,7 @@ class StreamSession:
             session_id = message.get("session_id")
             if not isinstance(session_id, str) or not session_id:
                 raise InvalidInput("'resume' needs the session_id", code="invalid_resume")
-            record = await self.pipeline.active(session_id, self.owner)
+            record = await self.pipeline.sessions.active(session_id, self.owner)
             self.session_id = record.id
             logs.session_id.set(record.id)
             await self.send({"type": "session", "session_id": record.id, "candidate_id": record.candidate_id,
@@ -159,17 +159,18 @@ class StreamSession:
             detail = message.get("detail", "")
             if not isinstance(detail, str) or len(detail) > 200:
                 raise InvalidInput("'detail' must be a string of at most 200 characters", code="invalid_client_event")
-            result = await self.pipeline.client_event(
+            result = await self.pipeline.sessions.client_event(
                 session_id, self.owner, str(event_type), _timestamp(message), detail
             )
-            await self.send({"type": "client_event", **result})
+            await self.send({"type": "client_event", **result.model_dump(mode="json")})
         elif kind == "calibrate":
-            await self.send({"type": "calibration", **await self.pipeline.calibrate(self._session(), self.owner)})
+            restarted = await self.pipeline.sessions.calibrate(self._session(), self.owner)
+            await self.send({"type": "calibration", **restarted.model_dump(mode="json")})
         elif kind == "end":
             session_id = self._session()
             await self.drained()
-            report = await self.pipeline.end_session(session_id, self.owner)
-            await self.send({"type": "report", "report": report})
+            report = await self.pipeline.sessions.end(session_id, self.owner)
+            await self.send({"type": "report", "report": report.model_dump(mode="json")})
             return False
         elif kind == "ping":
             await self.send({"type": "pong"})

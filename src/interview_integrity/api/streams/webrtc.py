@@ -34,9 +34,10 @@ from interview_integrity.api.routes.common import ERRORS, pipeline_of
 from interview_integrity.api.security import OwnerDep, client_key, rate_limit
 from interview_integrity.api.state import Services, ServicesDep
 from interview_integrity.api.streams.media import FrameSampler, pixels
+from interview_integrity.api.streams.peers import Peers
 from interview_integrity.api.streams.session import StreamSession, parse_json
 from interview_integrity.config import WebRTCSettings
-from interview_integrity.errors import Busy, Conflict, InvalidInput, NotFound, ServiceError
+from interview_integrity.errors import InvalidInput, NotFound, ServiceError
 
 router = APIRouter(tags=["webrtc"])
 log = logging.getLogger("interview_integrity.webrtc")
@@ -131,7 +132,7 @@ class TrackPeer:
     async def _origin(self) -> float:
         """Where the track starts on the session's clock: 0 for a new session, else now (never before the
         session's last frame)."""
-        record = await pipeline_of(self.services).get(self.session_id, self.stream.owner)
+        record = await pipeline_of(self.services).sessions.get(self.session_id, self.stream.owner)
         last = record.state.last_timestamp
         if last is None:
             return 0.0
@@ -218,33 +219,6 @@ class TrackPeer:
         await self.pc.close()
 
 
-class Peers:
-    """The peer connections this process holds: one per session, at most `limit`."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._by_session: dict[str, TrackPeer] = {}
-
-    def claim(self, session_id: str, make: Any) -> TrackPeer:
-        if session_id in self._by_session:
-            raise Conflict(f"session {session_id!r} already has a WebRTC track; close it first", code="webrtc_active")
-        if len(self._by_session) >= self.limit:
-            raise Busy("this server receives as many WebRTC tracks as it may; retry shortly", retry_after=5)
-        peer: TrackPeer = make()
-        self._by_session[session_id] = peer
-        return peer
-
-    def release(self, session_id: str, peer: TrackPeer) -> None:
-        if self._by_session.get(session_id) is peer:
-            del self._by_session[session_id]
-
-    def __len__(self) -> int:
-        return len(self._by_session)
-
-    async def close_all(self) -> None:
-        await asyncio.gather(*(peer.close() for peer in list(self._by_session.values())), return_exceptions=True)
-
-
 def _configuration(settings: WebRTCSettings) -> RTCConfiguration:
     servers = [
         RTCIceServer(urls=url, username=settings.turn_username or None, credential=settings.turn_credential or None)
@@ -264,7 +238,7 @@ async def webrtc_offer(
     settings = services.settings.webrtc
     if not settings.enabled or services.peers is None:
         raise NotFound("WebRTC is switched off on this server (WEBRTC__ENABLED)", code="webrtc_disabled")
-    await pipeline_of(services).active(session_id, owner)
+    await pipeline_of(services).sessions.active(session_id, owner)
     if "m=video" not in body.sdp:
         raise InvalidInput("the offer has no video track", code="no_video_track")
     logs.session_id.set(session_id)

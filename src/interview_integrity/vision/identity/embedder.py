@@ -36,7 +36,3 @@ class FaceEmbedder:
         tensor = ((self.chip(rgb, box).astype(np.float32) - _MEAN_RGB) / 255.0).transpose(2, 0, 1)[None]
         vector: Array = self._session.run([OUTPUT], {INPUT: tensor})[0][0]
         return vector
-
-
-def distance(a: Array | list[float], b: Array | list[float]) -> float:
-    return float(np.linalg.norm(np.asarray(a, np.float32) - np.asarray(b, np.float32)))

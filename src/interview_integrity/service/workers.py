@@ -1,0 +1,87 @@
+"""The CPU side of the service: decoding and models in a bounded thread pool sized to the cores.
+
+When every worker is busy and the queue is full, `claim` refuses (503 + Retry-After) instead of letting
+the event loop wait: the loop never blocks on a model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import cv2
+import numpy as np
+
+from interview_integrity.config import Settings
+from interview_integrity.errors import Busy, InvalidInput, PayloadTooLarge
+from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError
+from interview_integrity.vision.schedule import StreamSchedule
+from interview_integrity.vision.signals import FaceTrack, FrameSignals
+from interview_integrity.vision.snapshot import evidence_jpeg
+
+# encoded bytes (REST, the WebSocket), base64 text, or pixels a media track already decoded (WebRTC, BGR)
+Frame = bytes | str | Array
+
+
+class Workers:
+    def __init__(self, settings: Settings, analyzer: FrameAnalyzer) -> None:
+        self.analyzer = analyzer
+        workers = settings.worker_count()
+        # one frame per worker per core: OpenCV's own thread pool would oversubscribe the cores
+        cv2.setNumThreads(1)
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frames")
+        self.capacity = workers * (1 + settings.queue_per_worker)
+        self._in_flight = 0
+
+    @property
+    def has_capacity(self) -> bool:
+        return self._in_flight < self.capacity
+
+    @contextmanager
+    def claim(self) -> Iterator[None]:
+        """A place in the pool for one frame, or Busy at once."""
+        if not self.has_capacity:
+            raise Busy("all frame workers are busy; retry shortly", retry_after=1)
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+
+    async def warm_up(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.analyzer.warm_up)
+
+    def close(self) -> None:
+        """Stops the workers; the analyzer belongs to whoever made it (it may outlive them)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def analyze(
+        self,
+        frame: Frame,
+        timestamp: float,
+        track: FaceTrack | None = None,
+        schedule: StreamSchedule | None = None,
+        identity: bool = True,
+    ) -> tuple[FrameSignals, Array]:
+        """The frame's signals and its pixels; a frame that is not a usable image is a 400 or a 413."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._analyze, frame, timestamp, track, schedule, identity)
+
+    async def evidence_jpeg(self, image: Array, signals: FrameSignals) -> bytes:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, evidence_jpeg, image, signals)
+
+    def _analyze(
+        self, frame: Frame, timestamp: float, track: FaceTrack | None, schedule: StreamSchedule | None, identity: bool
+    ) -> tuple[FrameSignals, Array]:
+        try:
+            image = frame if isinstance(frame, np.ndarray) else self.analyzer.decode(frame)
+            signals = self.analyzer.analyze(image, timestamp, track=track, schedule=schedule, identity=identity)
+            return signals, image
+        except ImageTooLargeError as error:
+            raise PayloadTooLarge(str(error), code=error.code) from None
+        except ImageDecodeError as error:
+            raise InvalidInput(str(error), code=error.code) from None
