@@ -55,7 +55,7 @@ def test_the_costliest_detector_runs_beside_the_faces_with_the_same_results(anal
     assert analyzer.settings.parallel_objects
     one_thread = FrameAnalyzer(VisionSettings(parallel_objects=False))
     threads: dict[str, set[str]] = {}
-    for detector in analyzer._all[0].objects:
+    for detector in analyzer.pool.sets[0].objects:
         detect = detector.detect
 
         def recorded(
@@ -77,7 +77,7 @@ def test_the_costliest_detector_runs_beside_the_faces_with_the_same_results(anal
         assert {thread.split("_")[0] for thread in threads["yolo"]} == {"objects"}
         assert {thread.split("_")[0] for thread in threads["ssdlite"]} == {"objects", threading.current_thread().name}
     finally:
-        for detector in analyzer._all[0].objects:
+        for detector in analyzer.pool.sets[0].objects:
             del detector.detect  # type: ignore[attr-defined]
         one_thread.close()
 
@@ -86,7 +86,7 @@ def test_a_frame_that_fails_returns_its_model_set_only_once_the_helper_is_done()
     """The helper thread uses the borrowed set's detector: the set goes back to the pool after it finishes,
     even when the face models raise, so no other frame can use that detector at the same time."""
     analyzer = FrameAnalyzer(VisionSettings())
-    models = analyzer._all[0]
+    models = analyzer.pool.sets[0]
     finished = threading.Event()
     costliest = max(models.objects, key=lambda d: d.relative_cost)
     detect = costliest.detect
@@ -106,7 +106,7 @@ def test_a_frame_that_fails_returns_its_model_set_only_once_the_helper_is_done()
         with pytest.raises(RuntimeError, match="face model failed"):
             analyzer.analyze(load("phone_rf_texting_down.jpg"), 0.0)
         assert finished.is_set()
-        assert analyzer._pool.qsize() == 1
+        assert analyzer.pool.free == 1
     finally:
         analyzer.close()
 
@@ -118,7 +118,7 @@ def test_a_missing_8_bit_file_falls_back_to_the_float_models(tmp_path: Path) -> 
     analyzer = FrameAnalyzer(VisionSettings(models_dir=tmp_path))
     try:
         assert analyzer.detector_names == ["ssdlite", "yolo", "phone"]
-        with analyzer._models() as models:
+        with analyzer.pool.borrow() as models:
             kinds = {type(d).__name__ for d in models.objects}
         assert kinds == {"SsdLiteDetector", "YoloV4TinyDetector", "PhoneDetector"}
         phones = [

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from interview_integrity.config import ObjectThresholds
-from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
+from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.objects import fuse, select_objects, touches_border
 from interview_integrity.vision.signals import Box, DetectedObject
+from interview_integrity.vision.stream import FrameStream
 from tests.conftest import load
 
 

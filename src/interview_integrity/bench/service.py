@@ -28,7 +28,8 @@ import websockets
 
 from interview_integrity.bench.vision import percentile
 from interview_integrity.config import Settings
-from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
+from interview_integrity.vision.analyzer import FrameAnalyzer
+from interview_integrity.vision.stream import FrameStream
 from interview_integrity.vision.video import sample_frames
 
 VIDEOS = ("vid_webcam_normal.mp4", "vid_webcam_window_backlight.avi", "vid_gaze_center.mp4")

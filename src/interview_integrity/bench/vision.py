@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 
 from interview_integrity.config import Settings
-from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
+from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.stream import FrameStream
 from interview_integrity.vision.video import sample_frames
 
 DEFAULT_VIDEOS = ("vid_webcam_normal.mp4", "vid_webcam_window_backlight.avi", "vid_gaze_center.mp4")

@@ -1,0 +1,1 @@
+"""The command line: `interview-integrity COMMAND` (cli/main.py lists the commands)."""

@@ -81,7 +81,7 @@ def run(
     limit: int | None = None,
     progress: Callable[[Iterable[str]], Iterator[str]] = iter,
 ) -> list[str]:
-    from interview_integrity.training.phone.train import screen_predictor, test_split
+    from interview_integrity.training.phone.measure import screen_predictor, test_split
 
     images, negatives = test_split(data, seed, screen_predictor(models_dir), limit)
     sets = {

@@ -13,9 +13,10 @@ from interview_integrity.analysis.summary import Summary
 from interview_integrity.service.results import SessionReport
 from interview_integrity.service.views import build_report
 from interview_integrity.stores.base import Evidence, SessionRecord
-from interview_integrity.vision.analyzer import FrameAnalyzer, FrameStream
+from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.snapshot import evidence_jpeg
+from interview_integrity.vision.stream import FrameStream
 from interview_integrity.vision.video import sample_frames
 
 

@@ -1,36 +1,26 @@
-"""One entry point: FrameAnalyzer.analyze(image, timestamp) -> FrameSignals.
+"""One entry point: FrameAnalyzer.analyze(image, timestamp) -> FrameSignals, one frame's work.
 
-Thread safety: MediaPipe graphs, TFLite interpreters and cv2.dnn nets are not safe to share between
-threads, so the analyzer owns a pool of model sets, one per worker, and each call borrows one for its
-duration. N worker threads can call analyze() at once with no lock around the models.
+The analyzer borrows a model set from its pool (pool.py) for each frame, so N worker threads can analyse
+at once; which detectors a configuration has is detectors.py's; a stream of frames is stream.py's.
 """
 
 from __future__ import annotations
 
-import logging
-import math
-import queue
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
 
 import cv2
 import numpy as np
 
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
-from interview_integrity.vision.cpu import resolve
 from interview_integrity.vision.decode import decode_image
-from interview_integrity.vision.faces import DetectedFace, FaceDetector
+from interview_integrity.vision.detectors import thresholds
+from interview_integrity.vision.faces import DetectedFace
 from interview_integrity.vision.gaze import estimate_gaze
-from interview_integrity.vision.identity.embedder import FaceEmbedder
-from interview_integrity.vision.identity.prepare import model_path as identity_model_path
 from interview_integrity.vision.landmarks import FaceLandmarker, FaceMesh
-from interview_integrity.vision.model_files import ModelFileError, face_alignment_file, verified
-from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector, fuse
-from interview_integrity.vision.phone.detector import PACKAGED as PHONE_MODEL
-from interview_integrity.vision.phone.detector import PhoneDetector
+from interview_integrity.vision.objects import ObjectDetector, fuse
+from interview_integrity.vision.pool import ModelPool, ModelSet
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
 from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, identity_due, plan
@@ -48,73 +38,10 @@ from interview_integrity.vision.signals import (
     TrackedFace,
 )
 from interview_integrity.vision.signature import dhash, largest_change, motion_thumbnail
-from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
-from interview_integrity.vision.ssdlite.prepare import model_path
 from interview_integrity.vision.tracking import faces_to_follow, scene_change, thumbnail
-from interview_integrity.vision.yolo.detector import YoloInt8Detector
-from interview_integrity.vision.yolo.prepare import INPUT_SIZE as YOLO_INT8_SIZE
-from interview_integrity.vision.yolo.prepare import model_path as yolo_int8_path
-
-log = logging.getLogger("interview_integrity.vision")
 
 # Dark frames are brightened before face detection only: presence can still be judged, gaze cannot.
 _BRIGHTEN_GAMMA = 0.4
-
-
-def _object_detectors(settings: VisionSettings) -> list[ObjectDetector]:
-    detectors: list[ObjectDetector] = []
-    for name in settings.detectors:
-        if name == "yolo":
-            detectors.append(_yolo(settings))
-        elif name == "phone":
-            detectors.append(PhoneDetector(verified(PHONE_MODEL)))
-        else:
-            ssdlite = _ssdlite(settings)
-            if ssdlite is not None:
-                detectors.append(ssdlite)
-    return detectors
-
-
-def _ssdlite(settings: VisionSettings) -> SsdLiteDetector | None:
-    """The configured precision, else the other one: a missing 8-bit file must not cost the detector."""
-    chosen = resolve(settings.ssdlite_precision)
-    precisions = [chosen] + [p for p in ("int8", "fp32") if p != chosen]
-    for precision in precisions:
-        try:
-            return SsdLiteDetector(verified(model_path(settings.models_dir, precision)))
-        except ModelFileError as error:
-            log.warning("SSDLite %s is not available (%s): run `interview-integrity prepare-models`", precision, error)
-    return None
-
-
-def _yolo(settings: VisionSettings) -> ObjectDetector:
-    if resolve(settings.yolo_precision) == "int8" and settings.yolo_input_size == YOLO_INT8_SIZE:
-        try:
-            return YoloInt8Detector(verified(yolo_int8_path(settings.models_dir)), YOLO_INT8_SIZE)
-        except ModelFileError as error:
-            log.warning("8-bit YOLO is not available (%s): running the float model; see prepare-models", error)
-    return YoloV4TinyDetector(settings.yolo_input_size)
-
-
-def _embedder(settings: VisionSettings) -> FaceEmbedder | None:
-    if not settings.identity:
-        return None
-    try:
-        return FaceEmbedder(verified(identity_model_path(settings.models_dir)), face_alignment_file())
-    except ModelFileError as error:
-        log.warning("the face embedding is not available (%s): run `interview-integrity prepare-models`", error)
-        return None
-
-
-class _ModelSet:
-    def __init__(self, settings: VisionSettings) -> None:
-        self.landmarker = FaceLandmarker()
-        self.faces = FaceDetector(settings, self.landmarker)
-        self.objects = _object_detectors(settings)
-        self.embedder = _embedder(settings)
-
-    def close(self) -> None:
-        self.faces.close()
 
 
 def _brighten(rgb: Array) -> Array:
@@ -135,49 +62,33 @@ def _scaled_track(face: TrackedFace, factor: float) -> TrackedFace:
 class FrameAnalyzer:
     def __init__(self, settings: VisionSettings | None = None, workers: int = 1) -> None:
         self.settings = settings or VisionSettings()
-        coco = {"yolo": self.settings.yolo_thresholds, "ssdlite": self.settings.ssdlite_thresholds}
-        if "phone" in self.settings.detectors and not self.settings.coco_phones_too:
-            # our phone detector answers for phones: no COCO `cell phone` box clears its bar
-            coco = {name: bars.model_copy(update={"cell_phone": math.inf}) for name, bars in coco.items()}
-        self._thresholds = {**coco, "phone": self.settings.phone_thresholds}
-        self._pool: queue.Queue[_ModelSet] = queue.Queue()
-        self._all = [_ModelSet(self.settings) for _ in range(max(1, workers))]
-        self._one_class = frozenset(d.name for d in self._all[0].objects if d.one_class)
-        for models in self._all:
-            self._pool.put(models)
+        self._thresholds = thresholds(self.settings)
+        self.pool = ModelPool(self.settings, workers)
+        self._one_class = frozenset(d.name for d in self.pool.sets[0].objects if d.one_class)
         # one helper thread per model set: a frame's object detectors run beside its face models
         self._beside: ThreadPoolExecutor | None = None
         if self.settings.parallel_objects:
-            self._beside = ThreadPoolExecutor(len(self._all), thread_name_prefix="objects")
+            self._beside = ThreadPoolExecutor(len(self.pool.sets), thread_name_prefix="objects")
 
     @property
     def detector_names(self) -> list[str]:
-        return [d.name for d in self._all[0].objects]
+        return [d.name for d in self.pool.sets[0].objects]
 
     @property
     def identity_available(self) -> bool:
-        return self._all[0].embedder is not None
+        return self.pool.sets[0].embedder is not None
 
     def close(self) -> None:
         if self._beside is not None:
             self._beside.shutdown()
-        for models in self._all:
-            models.close()
+        self.pool.close()
 
     def warm_up(self) -> None:
         """Run every model set once so the first real frame does not pay for lazy initialisation."""
         frame = np.full((480, 640, 3), 127, np.uint8)
         cv2.circle(frame, (320, 240), 90, (200, 180, 160), -1)
-        for _ in self._all:
+        for _ in self.pool.sets:
             self.analyze(frame, 0.0)
-
-    @contextmanager
-    def _models(self) -> Iterator[_ModelSet]:
-        models = self._pool.get()
-        try:
-            yield models
-        finally:
-            self._pool.put(models)
 
     def analyze_bytes(self, data: bytes | str, timestamp: float) -> FrameSignals:
         return self.analyze(self.decode(data), timestamp)
@@ -203,7 +114,7 @@ class FrameAnalyzer:
 
     def _faces(
         self,
-        models: _ModelSet,
+        models: ModelSet,
         rgb: Array,
         gray: Array,
         to_follow: list[TrackedFace],
@@ -269,7 +180,7 @@ class FrameAnalyzer:
         kept = faces_to_follow(track, timestamp, (width, height), small, self.settings, object_frame=detect_objects)
         to_follow = [] if dark else [_scaled_track(face, 1 / factor) for face in kept]
 
-        with self._models() as models:
+        with self.pool.borrow() as models:
             scheduled = self._scheduled(models.objects, detect)
             here, beside = self._split(scheduled)
             aside = self._beside.submit(_detect, beside, image) if self._beside is not None and beside else None
@@ -326,7 +237,7 @@ class FrameAnalyzer:
 
     def _embed(
         self,
-        models: _ModelSet,
+        models: ModelSet,
         rgb: Array,
         detected: list[DetectedFace],
         quality: Quality,
@@ -363,21 +274,3 @@ def _detect(detectors: list[ObjectDetector], image: Array) -> _Detections:
         found[detector.name] = detector.detect(image)
         timings[detector.name] = (time.perf_counter() - tick) * 1000
     return found, timings
-
-
-class FrameStream:
-    """The frames of one stream, in order, outside a session (replays, the CLI, benchmarks): hands each
-    frame the last one's face track and object schedule, as a session does."""
-
-    def __init__(self, analyzer: FrameAnalyzer, identity: bool = True) -> None:
-        self._analyzer = analyzer
-        self._identity = identity
-        self._track: FaceTrack | None = None
-        self._schedule: StreamSchedule | None = None
-
-    def analyze(self, image: Array, timestamp: float) -> FrameSignals:
-        signals = self._analyzer.analyze(
-            image, timestamp, track=self._track, schedule=self._schedule, identity=self._identity
-        )
-        self._track, self._schedule = signals.track, signals.schedule
-        return signals
