@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -28,8 +29,7 @@ from interview_integrity.metrics import Metrics
 from interview_integrity.service.pipeline import Pipeline
 from interview_integrity.service.webhooks import Webhooks
 from interview_integrity.stores.base import SessionStore
-from interview_integrity.stores.factory import build_store
-from interview_integrity.stores.redis import RedisStore
+from interview_integrity.stores.factory import build_store, connect
 from interview_integrity.vision.analyzer import FrameAnalyzer
 
 log = logging.getLogger("interview_integrity.app")
@@ -53,11 +53,12 @@ Directions (`left`/`right`) are image directions, as a viewer sees the frame.
 """
 
 
-def _limiter(settings: Settings, store: SessionStore) -> RateLimiter:
+def _limiter(settings: Settings, redis: aioredis.Redis | None) -> RateLimiter:
+    """Counted where the sessions are: in the shared Redis when there is one, so every replica counts alike."""
     if settings.rate_limit_per_minute <= 0:
         return Unlimited()
-    if isinstance(store, RedisStore):
-        return RedisRateLimiter(store.client, settings.rate_limit_per_minute)
+    if redis is not None:
+        return RedisRateLimiter(redis, settings.rate_limit_per_minute)
     return MemoryRateLimiter(settings.rate_limit_per_minute)
 
 
@@ -89,8 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.guard_server_logs()  # uvicorn has configured its loggers by now
-        store = await build_store(settings)  # raises when a configured Redis is unreachable
-        services.limiter = _limiter(settings, store)
+        redis = await connect(settings)  # raises when a configured Redis is unreachable
+        store = build_store(settings, redis)
+        services.limiter = _limiter(settings, redis)
         webhooks = Webhooks(
             settings.webhook_url, settings.webhook_secret, timeout_s=settings.webhook_timeout_s,
             attempts=settings.webhook_attempts,

@@ -18,7 +18,7 @@ from interview_integrity.stores.base import (
     SessionStore,
     StoreUnavailableError,
 )
-from interview_integrity.stores.factory import build_store
+from interview_integrity.stores.factory import connect
 from interview_integrity.stores.memory import MemoryStore
 from interview_integrity.stores.redis import RedisStore
 from tests.servers import RedisServer, free_port
@@ -157,7 +157,7 @@ async def test_ping(store: SessionStore) -> None:
 async def test_unreachable_redis_fails_loudly() -> None:
     settings = Settings(session_store="redis", redis_url=f"redis://127.0.0.1:{free_port()}/0")
     with pytest.raises(StoreUnavailableError, match="does not answer"):
-        await build_store(settings)
+        await connect(settings)
 
 
 async def test_redis_going_away_is_store_unavailable_for_every_operation() -> None:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import redis.asyncio as aioredis
 
-from interview_integrity.stores.redis import answering
+from interview_integrity.stores.connection import answering
 
 WINDOW_S = 60
 Clock = Callable[[], float]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import redis.asyncio as aioredis
+
 from interview_integrity.config import Settings
 from interview_integrity.stores.base import Expiry, SessionStore
+from interview_integrity.stores.connection import connect_redis
 from interview_integrity.stores.memory import MemoryStore
 from interview_integrity.stores.redis import RedisStore
 
 
-async def build_store(settings: Settings) -> SessionStore:
-    """A configured Redis that does not answer fails here, loudly: never a silent fallback to memory."""
+async def connect(settings: Settings) -> aioredis.Redis | None:
+    """The shared Redis client when SESSION_STORE=redis (a Redis that does not answer fails here), else None."""
+    return await connect_redis(settings.redis_url) if settings.session_store == "redis" else None
+
+
+def build_store(settings: Settings, redis: aioredis.Redis | None) -> SessionStore:
     expiry = Expiry(settings.session_idle_ttl_s, settings.report_retention_s)
-    if settings.session_store == "redis":
-        return await RedisStore.connect(settings.redis_url, expiry)
-    return MemoryStore(expiry)
+    return RedisStore(redis, expiry) if redis is not None else MemoryStore(expiry)

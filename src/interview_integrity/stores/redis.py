@@ -17,8 +17,8 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import TypeVar
 
 import redis.asyncio as aioredis
@@ -32,6 +32,7 @@ from interview_integrity.stores.base import (
     SessionRecord,
     StoreUnavailableError,
 )
+from interview_integrity.stores.connection import answering, connect_redis
 
 T = TypeVar("T")
 log = logging.getLogger("interview_integrity.store")
@@ -87,17 +88,6 @@ def _owned(owner: str | None) -> str:
     return _OWNED + (owner or "-")
 
 
-@contextmanager
-def answering() -> Iterator[None]:
-    """Redis going away mid-request is StoreUnavailableError (503, retry), never an internal error. The
-    caller is not told where Redis runs; the log is."""
-    try:
-        yield
-    except (RedisError, OSError) as error:
-        log.warning("the session store does not answer", extra={"fields": {"error": repr(error)}})
-        raise StoreUnavailableError() from error
-
-
 class RedisStore:
     def __init__(self, client: aioredis.Redis, expiry: Expiry) -> None:
         self._redis = client
@@ -105,13 +95,7 @@ class RedisStore:
 
     @classmethod
     async def connect(cls, url: str, expiry: Expiry) -> RedisStore:
-        client = aioredis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5)
-        try:
-            await client.ping()
-        except (RedisError, OSError) as error:
-            await client.aclose()
-            raise StoreUnavailableError(f"SESSION_STORE=redis but Redis at {url} does not answer: {error}") from error
-        return cls(client, expiry)
+        return cls(await connect_redis(url), expiry)
 
     def _index_active(self, pipe: aioredis.client.Pipeline, record: SessionRecord, ttl: int) -> None:
         if record.status == "active":
