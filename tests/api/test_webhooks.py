@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from interview_integrity.service.results import HighEventRaised, SessionEnded
+from interview_integrity.service.webhooks import WebhookBody
 from tests.api.conftest import b64
 from tests.servers import ServiceProcess, wait_for
 
@@ -114,8 +116,28 @@ def test_one_signed_delivery_per_ended_session_retried_after_a_500(
         assert delivery["delivered"] is True and delivery["status"] == 200
 
 
-def test_a_tampered_body_fails_the_signature(hooked_service: ServiceProcess, receiver: Receiver) -> None:
-    wait_for(lambda: len(receiver.of_event("session.ended")) >= 1, 30, "a delivery")
-    headers, body = receiver.of_event("session.ended")[0]
-    with pytest.raises(AssertionError, match="signature"):
-        verified_body(headers, body.replace(b"session.ended", b"session.endeD"))
+def test_the_first_high_event_is_delivered_once_as_the_schema_declares(
+    hooked_service: ServiceProcess, receiver: Receiver
+) -> None:
+    with httpx.Client(base_url=hooked_service.url, timeout=60) as client:
+        session_id = client.post("/start-session", json={"candidate_id": "hooked-high"}).json()["session_id"]
+        two = b64("faces2_portraits.jpg")
+        for i in range(20):  # 4 s of two faces: one multiple_faces (high), raised once
+            frame = {"session_id": session_id, "frame": two, "timestamp": i * 0.2}
+            assert client.post("/analyze-frame", json=frame).status_code == 200
+        client.post("/end-session", json={"session_id": session_id})
+
+    def mine() -> list[tuple[dict[str, str], bytes]]:
+        return [(h, b) for h, b in receiver.of_event("event.high") if session_id.encode() in b]
+
+    wait_for(lambda: len(mine()) >= 2, 20, "the high event's delivery and its retry")
+    time.sleep(1.0)
+    attempts = mine()
+    assert len({h["X-Interview-Integrity-Delivery"] for h, _ in attempts}) == 1  # one event.high per session
+    verified_body(*attempts[0])
+    body = WebhookBody.model_validate_json(attempts[0][1])  # what /openapi.json's `webhooks` declares
+    assert isinstance(body.data, HighEventRaised)
+    assert body.data.session_id == session_id and body.data.event.type == "multiple_faces"
+    assert body.data.event.severity == "high"
+    ended = [b for _, b in receiver.of_event("session.ended") if session_id.encode() in b]
+    assert ended and isinstance(WebhookBody.model_validate_json(ended[0]).data, SessionEnded)
