@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from interview_integrity import __version__, logs
-from interview_integrity.api import errors, routes
+from interview_integrity.api import errors, openapi, routes
 from interview_integrity.api.middleware import RequestContext
 from interview_integrity.api.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, Unlimited
 from interview_integrity.api.routes import demo, docs
@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    openapi.install(app, settings, DESCRIPTION)
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(websocket.router)

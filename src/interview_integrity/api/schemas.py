@@ -29,11 +29,13 @@ from interview_integrity.stores.base import Decision
 
 __all__ = [
     "CalibrationRestarted", "ClientEventAccepted", "ClientEventCreate", "ErrorDetail", "ErrorResponse", "EventsPage",
-    "FrameResult", "FrameSubmit", "ReferencePhoto", "ReferencePhotoKept", "ReportLink", "ReviewCreate",
+    "FrameCreate", "FrameResult", "FrameSubmit", "ReferencePhoto", "ReferencePhotoKept", "ReportLink", "ReviewCreate",
     "SessionCreate", "SessionCreated", "SessionList", "SessionListed", "SessionRef", "SessionReport", "SessionStatus",
     "WebhookLog",
 ]  # fmt: skip
 
+# a 1x1 grey PNG: a real image for examples that must work as given
+TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVQIHWNoAAAAggCB8KrjIgAAAABJRU5ErkJggg=="
 # A number of seconds: a JSON number, finite, never a string or a boolean (see clock.py for what it means).
 Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, lt=MAX_TIMESTAMP)]
 
@@ -48,7 +50,14 @@ class ErrorResponse(BaseModel):
 
 
 class SessionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"candidate_id": "candidate_123", "policy": "standard", "metadata": {"role": "backend engineer"}}
+            ]
+        },
+    )
 
     candidate_id: str = Field(min_length=1, max_length=200, description="Your identifier for the candidate.")
     policy: PresetName | PolicyOverrides | None = Field(
@@ -90,10 +99,14 @@ class ReferencePhoto(BaseModel):
     photo: str = Field(min_length=1, description="JPEG, PNG or WebP as base64 or a `data:` URL, one face in it.")
 
 
-class FrameSubmit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FrameCreate(BaseModel):
+    """One frame of a session, as JSON: the image and its time."""
 
-    session_id: str = Field(min_length=1, max_length=100)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"frame": f"data:image/png;base64,{TINY_PNG}", "timestamp": 0.0}]},
+    )
+
     frame: str = Field(min_length=1, description="JPEG, PNG or WebP as base64 or a `data:` URL.")
     timestamp: Seconds | None = Field(
         default=None,
@@ -104,6 +117,12 @@ class FrameSubmit(BaseModel):
     )
 
 
+class FrameSubmit(FrameCreate):
+    """`FrameCreate` with its session: the JSON form `/analyze-frame` also takes."""
+
+    session_id: str = Field(min_length=1, max_length=100)
+
+
 class SessionRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -111,7 +130,9 @@ class SessionRef(BaseModel):
 
 
 class ClientEventCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"type": "tab_hidden", "timestamp": 12.5}]}
+    )
 
     type: ClientEventType = Field(
         description="A page event, or `camera`: the camera in use, its label as `detail` (sent when the session "
@@ -124,7 +145,14 @@ class ClientEventCreate(BaseModel):
 
 
 class ReviewCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"event_id": None, "decision": "dismissed", "note": "checked the recording", "reviewer": "ana"}
+            ]
+        },
+    )
 
     event_id: str | None = Field(default=None, description="The event decided on; null for the whole session.")
     reviewer: str = Field(

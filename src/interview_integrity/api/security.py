@@ -8,12 +8,22 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import APIKeyHeader
 from starlette.requests import HTTPConnection
 
 from interview_integrity.api import links
 from interview_integrity.api.state import Services, ServicesDep
 from interview_integrity.errors import RateLimited, Unauthorized
+
+# declared as a dependency so that every operation that takes a key says so in /openapi.json
+API_KEY = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKey",
+    description="One of the server's API_KEYS. Each key is a tenant: it sees only the sessions it started.",
+    auto_error=False,
+)
+ApiKeyDep = Annotated[str | None, Security(API_KEY)]
 
 
 def owner_of(key: str) -> str:
@@ -52,8 +62,8 @@ async def rate_limit(services: Services, key: str) -> None:
         raise RateLimited(f"more than {limit} requests a minute; retry after {retry:.0f} s", retry_after=retry)
 
 
-async def authenticate(request: Request, services: ServicesDep) -> str | None:
-    owner = check_key(services, request.headers.get("x-api-key"))
+async def authenticate(request: Request, services: ServicesDep, key: ApiKeyDep) -> str | None:
+    owner = check_key(services, key)
     await rate_limit(services, client_key(request, owner))
     return owner
 
@@ -67,18 +77,24 @@ class ReportAccess:
     signed: bool  # a valid signed link: it stands for the session's owner
 
 
-async def report_access(session_id: str, request: Request, services: ServicesDep) -> ReportAccess:
+async def report_access(
+    session_id: str,
+    request: Request,
+    services: ServicesDep,
+    key: ApiKeyDep,
+    expires: Annotated[str | None, Query(max_length=20, description="A signed link's expiry (Unix time).")] = None,
+    signature: Annotated[str | None, Query(max_length=128, description="A signed link's signature.")] = None,
+) -> ReportAccess:
     """The reviewer's page takes the API key, or a signed link (`expires` and `signature`) to this session."""
-    expires, signature = request.query_params.get("expires"), request.query_params.get("signature")
     if expires is None and signature is None:
-        return ReportAccess(await authenticate(request, services), signed=False)
+        return ReportAccess(await authenticate(request, services, key), signed=False)
     settings = services.settings
-    key = links.secret(settings.report_link_secret, settings.api_keys)
+    secret = links.secret(settings.report_link_secret, settings.api_keys)
     if (
         not expires
         or not expires.isdigit()
         or not signature
-        or not links.valid(key, session_id, int(expires), signature, time.time())
+        or not links.valid(secret, session_id, int(expires), signature, time.time())
     ):
         raise Unauthorized(
             "the report link is not valid for this session, or it has expired", code="invalid_report_link"

@@ -20,10 +20,10 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from interview_integrity.errors import NotFound
 from interview_integrity.service.access import SessionAccess
@@ -36,12 +36,23 @@ WebhookEvent = Literal["session.ended", "event.high"]
 DELIVERIES_KEPT = 50  # per session, newest last
 
 
-class WebhookBody(BaseModel):
-    """What every webhook POSTs: the event, the delivery's id (the same on every retry) and its data."""
+class SessionEndedDelivery(BaseModel):
+    """What the `session.ended` webhook POSTs."""
 
-    event: WebhookEvent
-    delivery: str
-    data: SessionEnded | HighEventRaised = Field(description="`SessionEnded` or `HighEventRaised`, by `event`.")
+    event: Literal["session.ended"]
+    delivery: str = Field(description="The delivery's id, the same on every retry of it.")
+    data: SessionEnded
+
+
+class HighEventDelivery(BaseModel):
+    """What the `event.high` webhook POSTs: once a session, at its first high-severity event."""
+
+    event: Literal["event.high"]
+    delivery: str = Field(description="The delivery's id, the same on every retry of it.")
+    data: HighEventRaised
+
+
+WebhookBody = Annotated[SessionEndedDelivery | HighEventDelivery, Field(discriminator="event")]
 
 
 def signed_headers(secret: str, event: str, delivery_id: str, body: bytes, now: float) -> dict[str, str]:
@@ -53,6 +64,9 @@ def signed_headers(secret: str, event: str, delivery_id: str, body: bytes, now: 
         "X-Interview-Integrity-Delivery": delivery_id,
         "X-Interview-Integrity-Signature": f"t={stamp},v1={mac}",
     }
+
+
+_BODY: TypeAdapter[SessionEndedDelivery | HighEventDelivery] = TypeAdapter(WebhookBody)
 
 
 class Webhooks:
@@ -82,8 +96,8 @@ class Webhooks:
         if not self.enabled:
             return None
         delivery = Delivery(id=secrets.token_hex(8), event=event, url=self.url)
-        body = WebhookBody(event=event, delivery=delivery.id, data=payload).model_dump_json().encode()
-        task = asyncio.create_task(self._deliver(delivery, body, record))
+        body = _BODY.validate_python({"event": event, "delivery": delivery.id, "data": payload}).model_dump_json()
+        task = asyncio.create_task(self._deliver(delivery, body.encode(), record))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return delivery

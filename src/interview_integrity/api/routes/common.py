@@ -9,8 +9,11 @@ from interview_integrity.api.state import Services
 from interview_integrity.errors import Busy
 from interview_integrity.service.pipeline import Pipeline
 
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {"description": "Whole seconds to wait before trying again.", "schema": {"type": "integer"}}
+}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
+    status: {"model": ErrorResponse, "description": text, **({"headers": RETRY_AFTER} if status in (429, 503) else {})}
     for status, text in {
         400: "Bad input (e.g. the frame is not an image)",
         401: "Missing or invalid API key (or report link)",

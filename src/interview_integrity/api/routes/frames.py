@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from interview_integrity import logs
 from interview_integrity.api.errors import describe_validation
 from interview_integrity.api.routes.common import ERRORS, pipeline_of
-from interview_integrity.api.schemas import FrameResult, FrameSubmit
+from interview_integrity.api.schemas import FrameCreate, FrameResult, FrameSubmit
 from interview_integrity.api.security import OwnerDep
 from interview_integrity.api.state import ServicesDep
 from interview_integrity.errors import InvalidInput, Unprocessable, UnsupportedMediaType
@@ -17,18 +17,24 @@ from interview_integrity.service.clock import MAX_TIMESTAMP
 
 router = APIRouter(tags=["frames"])
 
-_FRAME_BODY = {
+# the documented form of /analyze-frame: one file and its session (the JSON form has its own path below, so
+# that each operation has one body type, as client generators expect)
+_UPLOAD_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": FrameSubmit.model_json_schema()},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
                     "required": ["session_id", "frame"],
                     "properties": {
                         "session_id": {"type": "string", "minLength": 1, "maxLength": 100},
-                        "timestamp": {"type": "number", "minimum": 0, "exclusiveMaximum": MAX_TIMESTAMP},
+                        "timestamp": {
+                            "type": "number",
+                            "minimum": 0,
+                            "exclusiveMaximum": MAX_TIMESTAMP,
+                            "description": "Seconds on the session's clock (see FrameSubmit.timestamp).",
+                        },
                         "frame": {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP file"},
                     },
                 }
@@ -66,15 +72,28 @@ async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, fl
     )
 
 
-@router.post("/analyze-frame", operation_id="analyzeFrame", responses=ERRORS, openapi_extra=_FRAME_BODY)
+@router.post("/analyze-frame", operation_id="analyzeFrame", responses=ERRORS, openapi_extra=_UPLOAD_BODY)
 async def analyze_frame(request: Request, services: ServicesDep, owner: OwnerDep) -> FrameResult:
-    """Analyse one frame of a session: JSON (base64 or data URL) or multipart (a file)."""
+    """Analyse one frame of a session, sent as a file (multipart). The JSON body of `addFrame` with its
+    `session_id` is accepted here too."""
     parsed = await _frame_request(request)
     frame: str | bytes
     if isinstance(parsed, FrameSubmit):
         session_id, frame, timestamp = parsed.session_id, parsed.frame, parsed.timestamp
     else:
         session_id, frame, timestamp = parsed
+    return await _analyze(services, owner, session_id, frame, timestamp)
+
+
+@router.post("/sessions/{session_id}/frames", operation_id="addFrame", responses=ERRORS)
+async def add_frame(session_id: str, body: FrameCreate, services: ServicesDep, owner: OwnerDep) -> FrameResult:
+    """Analyse one frame of a session, sent as JSON (base64 or a `data:` URL)."""
+    return await _analyze(services, owner, session_id, body.frame, body.timestamp)
+
+
+async def _analyze(
+    services: ServicesDep, owner: str | None, session_id: str, frame: str | bytes, timestamp: float | None
+) -> FrameResult:
     if isinstance(frame, bytes) and not frame:
         raise InvalidInput("the frame is empty", code="empty_image")
     logs.session_id.set(session_id)

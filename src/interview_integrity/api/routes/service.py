@@ -3,54 +3,79 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Literal
 
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from interview_integrity import __version__
-from interview_integrity.api.routes.common import ERRORS
+from interview_integrity.api.routes.common import RETRY_AFTER
 from interview_integrity.api.state import ServicesDep
 from interview_integrity.stores.base import StoreUnavailableError
 
 router = APIRouter(tags=["service"])
 
 
+class ServiceInfo(BaseModel):
+    service: Literal["interview-integrity"]
+    version: str
+    links: dict[str, str] = Field(description="Where the docs, the schema, the probes and the demo are.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    models_warm: bool
+    store: Literal["memory", "redis"]
+    store_ok: bool
+    detectors: list[str] = Field(description="The object detectors this server runs.")
+    identity_check: bool = Field(description="The face embedding is installed: identity_changed can be raised.")
+    webhooks: bool
+
+
 @router.get("/", operation_id="getService")
-async def root() -> dict[str, Any]:
+async def root() -> ServiceInfo:
     """Service name, version and links."""
-    return {
-        "service": "interview-integrity",
-        "version": __version__,
-        "links": {"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json", "health": "/health",
-                  "ready": "/ready", "metrics": "/metrics", "websocket": "/ws/stream", "demo": "/demo"},
-    }  # fmt: skip
+    return ServiceInfo(
+        service="interview-integrity",
+        version=__version__,
+        links={"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json", "health": "/health",
+               "ready": "/ready", "metrics": "/metrics", "websocket": "/ws/stream", "demo": "/demo"},
+    )  # fmt: skip
 
 
 @router.get("/health", operation_id="getHealth")
-async def health() -> dict[str, str]:
+async def health() -> Health:
     """Liveness: the process answers."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
-@router.get("/ready", operation_id="getReadiness", responses={503: ERRORS[503]})
-async def ready(services: ServicesDep) -> JSONResponse:
-    """200 only when the models are warm and the session store answers."""
+@router.get(
+    "/ready",
+    operation_id="getReadiness",
+    responses={503: {"model": Readiness, "description": "Not ready yet: see which part", "headers": RETRY_AFTER}},
+)
+async def ready(services: ServicesDep, response: Response) -> Readiness:
+    """200 only when the models are warm and the session store answers; 503 (the same body) until then."""
     pipeline = services.pipeline
     store_ok = pipeline is not None and await pipeline.store.ping()
     models_ok = pipeline is not None and pipeline.warm
-    body = {
-        "status": "ready" if store_ok and models_ok else "not_ready",
-        "models_warm": models_ok,
-        "store": services.settings.session_store,
-        "store_ok": store_ok,
-        "detectors": pipeline.analyzer.detector_names if pipeline else [],
-        "identity_check": pipeline.analyzer.identity_available if pipeline else False,
-        "webhooks": bool(services.settings.webhook_url),
-    }
-    if store_ok and models_ok:
-        return JSONResponse(body)
-    return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
+    body = Readiness(
+        status="ready" if store_ok and models_ok else "not_ready",
+        models_warm=models_ok,
+        store=services.settings.session_store,
+        store_ok=store_ok,
+        detectors=pipeline.analyzer.detector_names if pipeline else [],
+        identity_check=pipeline.analyzer.identity_available if pipeline else False,
+        webhooks=bool(services.settings.webhook_url),
+    )
+    if not (store_ok and models_ok):
+        response.status_code = 503
+        response.headers["Retry-After"] = "2"
+    return body
 
 
 @router.get("/metrics", operation_id="getMetrics", response_class=Response)
