@@ -56,6 +56,9 @@ class Event(BaseModel):
 
     def describe(self) -> None:
         spec = EVENTS[self.type]
+        if self.basis and spec.basis is not None:
+            # the shape the registry declares for this type, and the API's schema promises
+            self.basis = spec.basis.model_validate(self.basis).model_dump(exclude_none=True)
         self.message = spec.message.format(duration=format_duration(self.duration_s), detail=self.detail)
         self.measured = spec.explain(self.basis, self.detail)
 

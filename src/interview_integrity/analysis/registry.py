@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import BaseModel
+
+from interview_integrity.analysis import basis as b
 from interview_integrity.analysis import explain
 from interview_integrity.analysis.explain import Explain
 
@@ -38,7 +41,8 @@ class EventSpec:
     message: str  # one sentence, with {duration} and {detail}
     weight: float  # risk points the event adds, times its confidence, scaled by its severity
     severity: Severity  # the severity it is raised with, unless its rule grades it by what it saw
-    explain: Explain = explain.nothing  # what it was measured against (explain.py)
+    explain: Explain = explain.nothing  # what it was measured against, in a sentence (explain.py)
+    basis: type[BaseModel] | None = None  # the numbers behind it (basis.py); None: it carries none
     client: bool = False  # reported by the candidate's browser, not seen in frames
     optional: bool = False  # off unless a policy switches it on: honest clips trip it too often
 
@@ -46,44 +50,48 @@ class EventSpec:
 EVENTS: dict[EventType, EventSpec] = {
     "no_face": EventSpec(
         "presence", "Candidate not in view", "the candidate out of view",
-        "No face was visible for {duration}.", 15, "medium", explain.absence,
+        "No face was visible for {duration}.", 15, "medium", explain.absence, basis=b.AbsenceBasis,
     ),
     "multiple_faces": EventSpec(
         "identity", "More than one face", "a second face",
-        "More than one face was visible for {duration}.", 35, "high", explain.faces,
+        "More than one face was visible for {duration}.", 35, "high", explain.faces, basis=b.FacesBasis,
     ),
     "extra_person": EventSpec(
         "identity", "Another person in view", "another person in view",
         "A person without a visible face was in view for {duration}, besides the candidate.", 25, "medium",
-        explain.votes,
+        explain.votes, basis=b.VotesBasis,
     ),
     "gaze_away": EventSpec(
         "attention", "Looked away from the screen", "looking away from the screen",
         "The candidate looked {detail} from the screen for {duration}.", 8, "low", explain.angles,
+        basis=b.AnglesBasis,
     ),
     "repeated_glances": EventSpec(
         "attention", "Repeated glances away", "repeated glances away",
         "The candidate glanced away from the screen {detail} within a minute.", 15, "medium", explain.glances,
+        basis=b.GlancesBasis,
     ),
     "head_turned": EventSpec(
         "attention", "Head turned away", "the head turned away",
-        "The candidate's head was turned {detail} for {duration}.", 8, "low", explain.angles,
+        "The candidate's head was turned {detail} for {duration}.", 8, "low", explain.angles, basis=b.AnglesBasis,
     ),
     "phone_detected": EventSpec(
         "device", "Phone in view", "a phone",
-        "A phone was seen in the frame for {duration}.", 45, "high", explain.votes,
+        "A phone was seen in the frame for {duration}.", 45, "high", explain.votes, basis=b.VotesBasis,
     ),
     "book_detected": EventSpec(
         "environment", "Book or notes in view", "a book or notes",
-        "A book or paper was seen in the frame for {duration}.", 20, "medium", explain.votes,
+        "A book or paper was seen in the frame for {duration}.", 20, "medium", explain.votes, basis=b.VotesBasis,
     ),
     "device_detected": EventSpec(
         "device", "Another device in view", "another device",
         "Another device ({detail}) was seen in the frame for {duration}.", 25, "medium", explain.votes,
+        basis=b.VotesBasis,
     ),
     "camera_blocked": EventSpec(
         "presence", "Camera image unusable", "an unusable camera image",
         "The camera image could not be assessed ({detail}) for {duration}.", 3, "low", explain.unusable,
+        basis=b.UnusableBasis,
     ),
     "tab_hidden": EventSpec(
         "client", "Interview tab hidden", "the interview tab hidden",
@@ -104,30 +112,31 @@ EVENTS: dict[EventType, EventSpec] = {
     "identity_changed": EventSpec(
         "identity", "A different person", "a different person",
         "The person in view did not look like the session's candidate for {duration} ({detail}).", 40, "high",
-        explain.embeddings,
+        explain.embeddings, basis=b.EmbeddingsBasis,
     ),
     "stream_frozen": EventSpec(
         "camera", "Frozen camera picture", "a frozen camera picture",
         "The camera picture did not change for {duration} while frames kept arriving.", 20, "medium",
-        explain.stillness,
+        explain.stillness, basis=b.StillnessBasis,
     ),
     "stream_replayed": EventSpec(
         "camera", "Replayed recording", "a replayed recording",
         "For {duration} the camera showed a repeat of an earlier part of the session ({detail}).", 35, "high",
-        explain.repeats,
+        explain.repeats, basis=b.RepeatsBasis,
     ),
     "no_liveness": EventSpec(
         "camera", "No sign of a live face", "no sign of a live face",
-        "The face showed no blink and no change of expression for {duration}.", 5, "low", optional=True,
+        "The face showed no blink and no change of expression for {duration}.", 5, "low",
+        optional=True, basis=b.LivenessBasis,
     ),
     "virtual_camera": EventSpec(
         "camera", "Virtual camera", "a virtual camera",
         "The camera in use is a virtual camera ({detail}), which can play any video.", 8, "low",
-        explain.camera_label,
+        explain.camera_label, basis=b.CameraBasis,
     ),
     "camera_changed": EventSpec(
         "camera", "Camera changed", "a change of camera",
-        "The camera changed during the session (now: {detail}).", 5, "low", explain.camera_label,
+        "The camera changed during the session (now: {detail}).", 5, "low", explain.camera_label, basis=b.CameraBasis,
     ),
 }  # fmt: skip
 

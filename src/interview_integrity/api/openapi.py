@@ -13,7 +13,9 @@ from typing import Any, get_args
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
 
+from interview_integrity.analysis.basis import BASES
 from interview_integrity.analysis.registry import Category, ClientEventType, EventType, Severity
 from interview_integrity.analysis.scoring import Verdict
 from interview_integrity.config import Settings
@@ -93,8 +95,23 @@ def finish(schema: dict[str, Any], *, keys_required: bool) -> dict[str, Any]:
     if "HTTPValidationError" not in json.dumps(schema.get("paths", {})):
         for unused in ("HTTPValidationError", "ValidationError"):  # every 422 here is an ErrorResponse
             components.get("schemas", {}).pop(unused, None)
-    _hoist_enums(schema, components.setdefault("schemas", {}))
+    _type_bases(components.setdefault("schemas", {}))
+    _hoist_enums(schema, components["schemas"])
     return schema
+
+
+def _type_bases(schemas: dict[str, Any]) -> None:
+    """An event's `basis` is stored as JSON; the registry declares its shape per event type (analysis/basis.py,
+    checked when the event is described): the schema says it is one of those shapes, or empty."""
+    _, definitions = models_json_schema(
+        [(model, "serialization") for model in BASES], ref_template="#/components/schemas/{model}"
+    )
+    schemas.update(definitions.get("$defs", {}))
+    event = schemas.get("Event", {}).get("properties", {})
+    if "basis" in event:
+        shapes = [{"$ref": f"#/components/schemas/{model.__name__}"} for model in BASES]
+        empty = {"type": "object", "maxProperties": 0, "title": "NoBasis"}
+        event["basis"] = {"anyOf": [*shapes, empty], "description": event["basis"].get("description", "")}
 
 
 def _operations(paths: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,95 @@
+"""What each kind of event was measured against, as typed records (an event's `basis`).
+
+A rule records the numbers behind an event (a baseline, the observed values, a threshold); the registry names
+the model each event type's basis follows, and an event checks its basis against it when it is described, so
+the API's schema (a union of these) says exactly what a reviewer's tools will find.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Basis(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnglesBasis(_Basis):
+    """A look or a head turn, against the candidate's own baseline."""
+
+    measure: Literal["horizontal", "vertical", "yaw"]
+    baseline_deg: float = Field(description="The candidate's resting angle.")
+    observed_deg: float = Field(description="The angle at the largest departure.")
+    departure_deg: float
+    candidate_spread_deg: float = Field(description="How much this candidate's readings jitter at rest.")
+    departure_spreads: float
+    threshold_deg: float
+
+
+class VotesBasis(_Basis):
+    """An object (or a faceless person) seen in k of the last n frames checked for objects."""
+
+    votes: int
+    of_frames: int
+    needed: int
+    detector_score: float
+    setup: list[str] | None = Field(default=None, description="The candidate's setup it was told apart from.")
+
+
+class GlancesBasis(_Basis):
+    glances: int
+    within_s: float
+    threshold: int
+    glance_s: tuple[float, float] = Field(description="The shortest and longest glance counted.")
+
+
+class FacesBasis(_Basis):
+    faces: int
+    face_scores: list[float]
+    minimum_s: float
+
+
+class AbsenceBasis(_Basis):
+    faces: Literal[0]
+    minimum_s: float
+    face_seen_before: bool
+
+
+class UnusableBasis(_Basis):
+    issues: list[str]
+    brightness: float
+
+
+class EmbeddingsBasis(_Basis):
+    distance: float
+    threshold: float
+    checks: int
+
+
+class StillnessBasis(_Basis):
+    unchanged_s: float
+    max_change: float
+
+
+class RepeatsBasis(_Basis):
+    lag_s: float
+    frames: int
+    match_bits: float
+    motion_bits: float
+    max_ratio: float
+
+
+class LivenessBasis(_Basis):
+    no_blink_s: float
+
+
+class CameraBasis(_Basis):
+    label: str = Field(description="The camera's label as the browser reported it.")
+
+
+BASES: tuple[type[_Basis], ...] = (
+    AnglesBasis, VotesBasis, GlancesBasis, FacesBasis, AbsenceBasis, UnusableBasis, EmbeddingsBasis,
+    StillnessBasis, RepeatsBasis, LivenessBasis, CameraBasis,
+)  # fmt: skip
