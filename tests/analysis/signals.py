@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from interview_integrity.vision.signals import Box, DetectedObject, Face, Faces, FrameSignals, Gaze, HeadPose, Quality
+import numpy as np
+
+from interview_integrity.vision.signals import (
+    Box,
+    DetectedObject,
+    Face,
+    Faces,
+    FaceTrack,
+    FrameSignals,
+    Gaze,
+    HeadPose,
+    Quality,
+)
+from interview_integrity.vision.signature import motion_thumbnail
 
 
 def frame(
@@ -47,3 +60,12 @@ def frame(
             brightness=120, contrast=50, sharpness=100, usable=usable, issues=[] if usable else ["frame too dark"]
         ),
     )
+
+
+def with_picture(signals: FrameSignals, gray: np.ndarray) -> FrameSignals:
+    """The frame carrying the grey thumbnail of `gray` (640x480), as the analyzer's frames do."""
+    track = FaceTrack(
+        timestamp=signals.timestamp, searched_at=signals.timestamp, width=signals.width, height=signals.height,
+        faces=[], thumbnail=[0] * 192, motion=motion_thumbnail(gray),
+    )  # fmt: skip
+    return signals.model_copy(update={"track": track})

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import cv2
+import numpy as np
 import pytest
 
 from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
@@ -10,7 +12,7 @@ from interview_integrity.analysis.policy import build_policy
 from interview_integrity.analysis.rules.base import rule_state
 from interview_integrity.analysis.rules.calibration import Baseline
 from interview_integrity.vision.signals import FrameSignals
-from tests.analysis.signals import frame
+from tests.analysis.signals import frame, with_picture
 
 FPS = 5
 
@@ -272,3 +274,34 @@ def test_a_face_never_seen_for_20_s_is_high_and_a_candidate_who_leaves_is_medium
     left = run(engine, 21, lambda t: frame(t, faces=0), left)
     [gone] = of_type(left, "no_face")
     assert gone.severity == "medium" and gone.basis["face_seen_before"] is True
+
+
+def _room() -> np.ndarray:
+    """A textured grey room (640x480): walls and shelves at thumbnail scale."""
+    rng = np.random.default_rng(3)
+    return cv2.resize(rng.integers(40, 200, (24, 32), dtype=np.uint8), (640, 480), interpolation=cv2.INTER_NEAREST)
+
+
+def test_a_device_first_detected_late_where_the_picture_has_not_changed_is_setup(engine: SessionAnalyzer) -> None:
+    """The detector scores the desk's own screen only from 12 s on: it was there from the start, so no event."""
+    room = _room()
+    state = run(engine, 12, lambda t: with_picture(frame(t), room))
+    state = run(engine, 6, lambda t: with_picture(frame(t, objects=("tv",), object_size=160, at=(0, 0)), room), state)
+    assert of_type(state, "device_detected") == []
+    assert engine.summary(state).check.setup == ["screen (at the left edge, there from the start)"]
+    assert state.rules["setup"]["reference"] is not None  # the setup's look serves the live session...
+    engine.finish(state)
+    assert state.rules["setup"]["reference"] is None and state.rules["setup"]["looks"] == []  # ...and no more
+
+
+def test_a_device_whose_region_changed_since_the_setup_is_new(engine: SessionAnalyzer) -> None:
+    room = _room()
+    state = run(engine, 12, lambda t: with_picture(frame(t), room))
+    changed = room.copy()
+    changed[0:160, 0:160] = cv2.GaussianBlur(changed[0:160, 0:160], (0, 0), 1) // 3 + 150  # a bright laptop lid
+    changed[40:120, 30:130] = 30  # its screen
+    state = run(
+        engine, 6, lambda t: with_picture(frame(t, objects=("tv",), object_size=160, at=(0, 0)), changed), state
+    )
+    [device] = of_type(state, "device_detected")
+    assert device.basis["setup"] == [] and engine.summary(state).check.setup == []

@@ -105,6 +105,17 @@ class Thresholds(BaseModel):
         description="Screens, laptops and keyboards in view over the session's first seconds are the candidate's "
         "setup, named in the report, not events; one that appears later or moves is.",
     )
+    setup_same_look: float = Field(
+        6.0,
+        ge=0,
+        description="A screen, laptop, keyboard or mouse first detected after the setup seconds is setup when its "
+        "region of the 32x24 grey thumbnail differs from the setup seconds' median by at most this (mean absolute "
+        "grey levels, each side less its mean): static background on the honest and dev clips moved 1-5, regions "
+        "with a person in them more (scripts/measure/setup_regions.py).",
+    )
+    setup_same_brightness: float = Field(
+        25.0, ge=0, description="...and its mean brightness by at most this (a device put on a plain desk shifts it)."
+    )
     identity_distance: float = Field(
         0.6,
         gt=0,

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from interview_integrity.vision.schedule import StreamSchedule
 
+MOTION_SIZE = (32, 24)  # (width, height) of the grey thumbnail a frame carries in `FaceTrack.motion`
+
 GazeDirection = Literal["center", "left", "right", "up", "down", "unknown"]
 
 

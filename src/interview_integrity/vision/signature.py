@@ -20,8 +20,8 @@ import cv2
 import numpy as np
 
 from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.signals import MOTION_SIZE
 
-MOTION_SIZE = (32, 24)
 MIN_TEXTURE = 3.0  # grey-level standard deviation of the thumbnail below which motion cannot be judged
 
 
