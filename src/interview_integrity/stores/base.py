@@ -14,7 +14,6 @@ within one).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypeVar
@@ -22,7 +21,6 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.engine import SessionState
-from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.scoring import verdict
 from interview_integrity.errors import ServiceError
@@ -32,7 +30,7 @@ from interview_integrity.vision.signals import FaceTrack
 
 T = TypeVar("T")
 __all__ = [
-    "Cursor", "Decision", "Delivery", "Evidence", "Expiry", "Review", "RowQuery", "SessionNotFoundError",
+    "Cursor", "Decision", "Delivery", "Evidence", "EvidenceBox", "Expiry", "Review", "RowQuery", "SessionNotFoundError",
     "SessionRecord", "SessionRow", "SessionStatusName", "SessionStore", "StoreUnavailableError",
 ]  # fmt: skip
 
@@ -51,21 +49,33 @@ class StoreUnavailableError(ServiceError):
         super().__init__(message, retry_after=1)
 
 
+class EvidenceBox(BaseModel):
+    """Something the frame showed, as a share of the picture's width and height (0-1, from its top left)."""
+
+    label: str = Field(description="`face`, or the object's label (`cell phone`, `book`, `person`, ...).")
+    x: float
+    y: float
+    width: float
+    height: float
+    confidence: float | None = None
+    event: bool = Field(default=False, description="One of the things the event is about (drawn strongest).")
+
+
 class Evidence(BaseModel):
-    """A small JPEG of the frame that raised a medium or high event, boxes drawn. Only when switched on."""
+    """The frame that raised a medium or high event: a JPEG of it (at most 640 px wide), what was found in it as
+    boxes beside the picture, and the event's region cropped at the frame's own resolution. Only when switched
+    on. Snapshots made before boxes were kept have none, and their boxes drawn into the picture."""
 
     event_id: str
     event_type: str
     frame_index: int
     timestamp: float
     jpeg_base64: str
-
-    @classmethod
-    def of(cls, event: Event, frame_index: int, timestamp: float, jpeg: bytes) -> Evidence:
-        return cls(
-            event_id=event.id, event_type=event.type, frame_index=frame_index, timestamp=timestamp,
-            jpeg_base64=base64.b64encode(jpeg).decode(),
-        )  # fmt: skip
+    width: int | None = Field(default=None, description="The picture's pixels.")
+    height: int | None = None
+    boxes: list[EvidenceBox] = Field(default_factory=list)
+    crop_base64: str | None = Field(default=None, description="The event's region at the frame's resolution.")
+    crop: EvidenceBox | None = Field(default=None, description="Where the crop lies in the picture.")
 
 
 class Delivery(BaseModel):
