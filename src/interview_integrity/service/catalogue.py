@@ -40,7 +40,7 @@ async def list_sessions(
     page = rows[:limit]
     more = len(rows) > limit
     return SessionList(
-        sessions=[listed(row) for row in page], next_cursor=_encode_cursor(page[-1].key) if more else None
+        sessions=[listed(row) for row in page], next_cursor=encode_cursor(page[-1].key) if more else None
     )
 
 
@@ -57,7 +57,7 @@ def events_page(record: SessionRecord, cursor: str | None, limit: int) -> Events
     )
 
 
-def _encode_cursor(before: Cursor) -> str:
+def encode_cursor(before: Cursor) -> str:
     return base64.urlsafe_b64encode(json.dumps([before[0], before[1]]).encode()).decode().rstrip("=")
 
 
