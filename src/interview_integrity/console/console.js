@@ -124,7 +124,8 @@
       version = state.version;
       if (first && !force) return; // the page is as the server just wrote it
       const notes = Object.fromEntries($$('form.decide').map((form) => [form.dataset.eventId, $('[name=note]', form).value]));
-      const focused = document.activeElement?.closest('form.decide')?.dataset.eventId;
+      const active = document.activeElement;
+      const focused = active?.matches('[name=note]') ? active.closest('form.decide')?.dataset.eventId : undefined;
       const page = await fetch(window.location.pathname + window.location.search, { credentials: 'same-origin' });
       if (!page.ok) return;
       const fresh = new DOMParser().parseFromString(await page.text(), 'text/html');

@@ -16,7 +16,9 @@ POLICY = (
 )
 HEADERS = {
     "Content-Security-Policy": POLICY,
-    "Referrer-Policy": "no-referrer",
+    # same-origin: the browser names this server as the Origin of the console's own forms (no-referrer would
+    # send "null", which the CSRF check must refuse), and tells no other site where a reviewer came from
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",

@@ -1,5 +1,5 @@
 """Listing sessions from Redis: each owner's sessions are indexed by time, and by candidate, verdict, status
-and whether a reviewer decided; a script walks the narrowest index that a query names, newest first, and
+and whether a reviewer decided; a script walks the smallest index that a query names, newest first, and
 filters the rows in Redis.
 
 The indexes are sorted sets (session id -> created_at) written in the same transaction as the record and its
@@ -76,17 +76,18 @@ class Keys:
     def status(self, status: str) -> str:
         return f"{self.all}:status:{status}"
 
-    def narrowest(self, query: RowQuery) -> str:
-        """The index a query walks: the one its most selective filter names."""
+    def named(self, query: RowQuery) -> list[str]:
+        """The indexes that hold every session the query can match (the one of all sessions first)."""
+        named = [self.all]
         if query.candidate_id is not None:
-            return self.candidate(query.candidate_id)
+            named.append(self.candidate(query.candidate_id))
         if query.reviewed:
-            return self.reviewed
+            named.append(self.reviewed)
         if query.verdict is not None:
-            return self.verdict(query.verdict)
+            named.append(self.verdict(query.verdict))
         if query.status is not None:
-            return self.status(query.status)
-        return self.all
+            named.append(self.status(query.status))
+        return named
 
     def every(self, row: SessionRow) -> list[str]:
         """Every index the session may be in."""
@@ -124,7 +125,14 @@ async def scan_rows(
 ) -> tuple[list[SessionRow], Cursor | None]:
     """Up to `count` matching rows, newest first, strictly before `before`, and where the next page starts."""
     keys = Keys(owner)
-    index = keys.narrowest(query)
+    named = keys.named(query)
+    index = named[0]
+    if len(named) > 1:  # walk the smallest of them: live sessions of one verdict are found among the live ones
+        async with redis.pipeline(transaction=False) as pipe:
+            for key in named:
+                pipe.zcard(key)
+            sizes = await pipe.execute()
+        index = min(zip(sizes, named, strict=True))[1]
     top, after = ("+inf", "") if before is None else (repr(before[0]), before[1])
     if query.created_to is not None and (before is None or query.created_to < before[0]):
         top, after = repr(query.created_to), ""
