@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from interview_integrity.analysis.registry import (
     CLIENT_EVENT_TYPES,
@@ -14,6 +14,7 @@ from interview_integrity.analysis.registry import (
     ClientEventType,
     EventType,
     Severity,
+    title,
 )
 
 __all__ = ["CLIENT_EVENT_TYPES", "Category", "ClientEventType", "Event", "EventType", "Severity", "format_duration"]
@@ -43,6 +44,13 @@ class Event(BaseModel):
     )
     message: str = ""
     measured: str = Field(default="", description="What the event was measured against, in one sentence.")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="What a reviewer reads first (`Phone in view`), from the registry; `type` is the code."
+    )
+    @property
+    def title(self) -> str:
+        return title(self.type)
 
     @property
     def open(self) -> bool:
