@@ -96,6 +96,9 @@ test('webrtc: the same camera over a WebRTC track and over the WebSocket gives t
       assert.equal(await monitor.getAttribute('data-transport'), transport);
       const sessionId = await monitor.getAttribute('data-session-id');
       await page.waitForTimeout(9000);
+      // a second face is a high event: whatever the score, the gauge is not the green of "nothing to see"
+      await page.locator('[data-testid=events] li[data-event-type=multiple_faces]').waitFor();
+      assert.notEqual(await page.getByTestId('risk').getAttribute('data-level'), 'low');
       await page.getByRole('button', { name: 'End session' }).click();
       await page.getByTestId('demo-report').waitFor({ timeout: 30000 });
       const report = await (await fetch(`${BASE_URL}/sessions/${sessionId}/report`)).json();

@@ -24,7 +24,8 @@ def run(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 def example_sessions(service: ServiceProcess) -> list[dict[str, object]]:
     with httpx.Client(base_url=service.url, timeout=30) as client:
-        return list(client.get("/sessions", params={"candidate_id": "example-candidate", "limit": 100}).json()["sessions"])
+        listed = client.get("/sessions", params={"candidate_id": "example-candidate", "limit": 100})
+        return list(listed.json()["sessions"])
 
 
 def opened_once(output: str) -> Counter[str]:
@@ -48,7 +49,8 @@ def test_the_node_example_takes_a_video_and_ends_its_session_on_error(service: S
     assert "    at " not in missing.stderr  # no stack trace
     assert len(example_sessions(service)) == before  # no session was started for it
 
-    refused = run(["node", "clients/example.mjs", service.url, str(DATA / "face1_grace_hopper.jpg"), str(DATA / "README.md")])
+    not_a_picture = str(DATA / "README.md")
+    refused = run(["node", "clients/example.mjs", service.url, str(DATA / "face1_grace_hopper.jpg"), not_a_picture])
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "stopped: the service refused it: 400" in refused.stderr and "    at " not in refused.stderr
     newest = example_sessions(service)[0]
