@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.registry import (
     CLIENT_EVENT_TYPES,
@@ -14,8 +14,8 @@ from interview_integrity.analysis.registry import (
     ClientEventType,
     EventType,
     Severity,
-    title,
 )
+from interview_integrity.analysis.registry import title as title_of
 
 __all__ = ["CLIENT_EVENT_TYPES", "Category", "ClientEventType", "Event", "EventType", "Severity", "format_duration"]
 
@@ -44,13 +44,12 @@ class Event(BaseModel):
     )
     message: str = ""
     measured: str = Field(default="", description="What the event was measured against, in one sentence.")
-
-    @computed_field(  # type: ignore[prop-decorator]
-        description="What a reviewer reads first (`Phone in view`), from the registry; `type` is the code."
+    title: str = Field(
+        default="", description="What a reviewer reads first (`Phone in view`), from the registry; `type` is the code."
     )
-    @property
-    def title(self) -> str:
-        return title(self.type)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.title = title_of(self.type)  # always the registry's, whatever was stored
 
     @property
     def open(self) -> bool:
