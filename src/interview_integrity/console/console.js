@@ -15,6 +15,8 @@
     return;
   }
 
+  const clockTime = () => new Date().toLocaleTimeString('en-GB', { hour12: false });
+
   function toast(text) {
     $$('.toast').forEach((old) => old.remove());
     const note = document.createElement('div');
@@ -117,7 +119,7 @@
       const state = await live.json();
       const pulse = $('[data-testid=pulse]');
       if (!force && state.version === version) {
-        if (pulse && state.status === 'active') pulse.textContent = `live: updated ${new Date().toLocaleTimeString()}`;
+        if (pulse && state.status === 'active') pulse.textContent = `live: updated ${clockTime()}`;
         return;
       }
       const first = version === null;
@@ -137,7 +139,7 @@
       });
       wire();
       const now = $('[data-testid=pulse]');
-      if (now && state.status === 'active') now.textContent = `live: updated ${new Date().toLocaleTimeString()}`;
+      if (now && state.status === 'active') now.textContent = `live: updated ${clockTime()}`;
       document.body.dataset.status = state.status;
     }
 

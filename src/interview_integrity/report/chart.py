@@ -19,12 +19,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, get_args
 
+from interview_integrity.analysis.registry import Category
 from interview_integrity.analysis.registry import title as event_title
 from interview_integrity.report.times import clock
 
-CATEGORIES = ("presence", "identity", "attention", "device", "environment", "camera", "client")
+CATEGORIES: tuple[str, ...] = get_args(Category)  # the registry's, in its order: a new one is drawn too
 SEVERITY_COLOUR = {"low": "#9fb7d9", "medium": "#f0a43a", "high": "#d9534f"}
 DISMISSED = "#c9cfd6"
 WIDTH, PAD_LEFT, PAD_RIGHT = 760, 96, 12
@@ -188,11 +189,12 @@ def risk_chart(report: dict[str, Any], axis: Axis) -> str:
     marker = ""
     if peak > 0 and peak_at is not None:
         px, py = axis.x(float(peak_at)), y(peak)
+        room_right = px < (axis.left + axis.right) / 2  # the label goes where there is room: toward the middle
         marker = (
             f'<g class="peak" data-peak="{peak:.1f}" data-at="{float(peak_at) - axis.start:.2f}">'
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="#fff" stroke="#b3261e" stroke-width="2"/>'
-            f'<text x="{min(px + 7, axis.right - 40):.1f}" y="{max(py - 6, 18):.1f}" font-size="11" fill="#b3261e">'
-            f"peak {peak:.0f} at {clock(float(peak_at) - axis.start)}</text></g>"
+            f'<text x="{px + 7 if room_right else px - 7:.1f}" y="{max(py - 6, 18):.1f}" font-size="11" fill="#b3261e" '
+            f'text-anchor="{"start" if room_right else "end"}">peak {peak:.0f} at {clock(float(peak_at) - axis.start)}</text></g>'
         )
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-label="Risk over the session" '
@@ -207,7 +209,8 @@ def risk_chart(report: dict[str, Any], axis: Axis) -> str:
 def event_bands(report: dict[str, Any], axis: Axis, dismissed: set[str]) -> str:
     row = 24
     events = report.get("events", [])
-    used = [c for c in CATEGORIES if any(e["category"] == c for e in events)] or ["presence"]
+    present = {e["category"] for e in events}
+    used = [c for c in CATEGORIES if c in present] + sorted(present - set(CATEGORIES)) or ["presence"]
     height = row * len(used) + 30
     parts = []
     for i, category in enumerate(used):
@@ -224,7 +227,7 @@ def event_bands(report: dict[str, Any], axis: Axis, dismissed: set[str]) -> str:
                 min(max(end, event["started_at"]), axis.start + axis.span),
             )
             x0, x1 = axis.x(begin), axis.x(end)
-            colour = DISMISSED if event["id"] in dismissed else SEVERITY_COLOUR[event["severity"]]
+            colour = DISMISSED if event["id"] in dismissed else SEVERITY_COLOUR.get(event["severity"], "#8a939e")
             what = f"{event['id']} · {clock(begin - axis.start)} {event_title(event['type'])} ({event['severity']})"
             title = escape(what)
             parts.append(

@@ -128,7 +128,11 @@ def render_report(report: dict[str, Any], options: PageOptions | None = None) ->
     )  # fmt: skip
     evidence = gallery(report, axis.start, options.picture)
     wall_clock = wall_clock_applies(report, options.now)
-    stored = ", and the evidence snapshots above" if evidence else "; no frame was stored"
+    stored = (
+        ", and the evidence snapshots above"
+        if evidence
+        else f"; no frame {'has been stored so far' if so_far else 'was stored'}"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{escape(options.title_prefix)} · {escape(report["candidate_id"])}</title>

@@ -213,7 +213,7 @@ async def evidence_picture(
     data = None if item is None else item.jpeg_base64 if which == "frame" else item.crop_base64
     if data is None:
         raise NotFound(f"session {session_id!r} keeps no {which} picture for event {event_id!r}", code="not_found")
-    headers = {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"}
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}  # a candidate's picture: never kept
     return Response(base64.b64decode(data), media_type="image/jpeg", headers=headers)
 
 
