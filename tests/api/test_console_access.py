@@ -161,6 +161,9 @@ def test_tenants_and_pages_for_browsers_json_for_programs(keyed: ServiceProcess)
         missing = program.get("/no/such/path", headers=HTML)
         assert missing.status_code == 404 and 'data-testid="error"' in missing.text
         assert program.get("/no/such/path").json()["error"]["code"] == "not_found"
+        decided = program.post(f"/sessions/{mine}/review", json={"decision": "dismissed"},
+                               headers={"X-API-Key": "key-acme"})  # fmt: skip
+        assert decided.status_code == 201 and decided.json()["reviewer"] == "acme"  # the key's name, not "unnamed"
         icon = program.get("/favicon.ico")
         assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
 

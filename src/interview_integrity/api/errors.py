@@ -71,6 +71,8 @@ def page_answer(
     services.metrics.errors.labels(code).inc()
     report = _REPORT_PAGE.match(request.url.path)
     sign_in = f"/console/sessions/{report.group(1)}" if report and status == 401 else None
+    if code in ("missing_api_key", "invalid_api_key"):  # a browser sends no header: say what a person can do
+        message = "this page is for the session's reviewers: sign in with your API key, or open it from a signed link"
     headers = dict(HEADERS)
     if retry_after is not None:
         headers["Retry-After"] = str(max(1, round(retry_after)))

@@ -31,6 +31,14 @@ def owner_of(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+def key_name(services: Services, owner: str | None) -> str:
+    """The name API_KEYS gives the tenant's key, or `key 1a2b3c4d` (the start of its hash) when it names none."""
+    if owner is None:
+        return ""
+    named = {owner_of(key): name for key, name in services.settings.api_key_names.items()}
+    return named.get(owner, f"key {owner[:8]}")
+
+
 def check_key(services: Services, presented: str | None) -> str | None:
     keys = services.settings.api_keys
     if not keys:

@@ -99,6 +99,6 @@ def session_page(
         title_prefix="Session",
         head=f'<style>{CONSOLE_CSS}</style><script src="{SCRIPT}" defer></script>',
         body_attributes=f' data-tz="{offset_min}" data-live-url="{escape(base)}/live" data-page="session"',
-        bottom=keyboard_help(SESSION_KEYS),
+        bottom=keyboard_help([k for k in SESSION_KEYS if not viewer.scoped or k[0] not in "[]"]),
     )
     return render_report(report, options)

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from interview_integrity.api import cookies
-from interview_integrity.api.security import check_key, client_key, owner_of, rate_limit
-from interview_integrity.api.state import Services, ServicesDep
+from interview_integrity.api.security import check_key, client_key, key_name, owner_of, rate_limit
+from interview_integrity.api.state import ServicesDep
 from interview_integrity.console.layout import HEADERS, Viewer
 from interview_integrity.console.signin import safe_next, sign_in_page
 from interview_integrity.errors import Forbidden, Unauthorized
@@ -36,10 +36,6 @@ class Access:
             who=self.granted.who, csrf=cookies.csrf_token(self.signing, self.granted), signed_in=keys_on,
             scoped=self.granted.scope is not None,
         )  # fmt: skip
-
-
-def key_name(services: Services, key: str) -> str:
-    return services.settings.api_key_names.get(key) or f"key {owner_of(key)[:8]}"
 
 
 async def console_access(request: Request, services: ServicesDep) -> Access:
@@ -99,7 +95,7 @@ async def sign_in(
         except Unauthorized:
             page = sign_in_page(True, target, "wrong_key", name)
             return HTMLResponse(page, status_code=401, headers=HEADERS)
-        named = key_name(services, api_key.strip())
+        named = key_name(services, owner)
     granted = cookies.new(owner, named, name, None, int(time.time() + settings.console_session_ttl_s))
     response = RedirectResponse(target, status_code=303)
     cookies.give(response, request, cookies.key(settings), granted, settings.console_session_ttl_s)

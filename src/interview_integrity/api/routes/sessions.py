@@ -26,7 +26,7 @@ from interview_integrity.api.schemas import (
     SessionStatus,
     WebhookLog,
 )
-from interview_integrity.api.security import OwnerDep
+from interview_integrity.api.security import OwnerDep, key_name
 from interview_integrity.api.state import ServicesDep
 from interview_integrity.stores.base import Review, SessionStatusName
 
@@ -143,10 +143,11 @@ async def client_event(
 
 @router.post("/sessions/{session_id}/review", status_code=201, operation_id="reviewEvent", responses=ERRORS)
 async def review(session_id: str, body: ReviewCreate, services: ServicesDep, owner: OwnerDep) -> Review:
-    """Record a reviewer's decision on an event (or the whole session), with their name. The measured events
-    never change."""
+    """Record a reviewer's decision on an event (or the whole session), with their name (without one, the API
+    key's name). The measured events never change."""
     sessions = pipeline_of(services).sessions
-    return await sessions.review(session_id, owner, body.event_id, body.decision, body.note, body.reviewer)
+    reviewer = body.reviewer or key_name(services, owner)
+    return await sessions.review(session_id, owner, body.event_id, body.decision, body.note, reviewer)
 
 
 @router.get("/sessions/{session_id}/webhooks", operation_id="listWebhookDeliveries", responses=ERRORS)
