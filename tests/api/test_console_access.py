@@ -164,6 +164,9 @@ def test_tenants_and_pages_for_browsers_json_for_programs(keyed: ServiceProcess)
         decided = program.post(f"/sessions/{mine}/review", json={"decision": "dismissed"},
                                headers={"X-API-Key": "key-acme"})  # fmt: skip
         assert decided.status_code == 201 and decided.json()["reviewer"] == "acme"  # the key's name, not "unnamed"
+        home = program.get("/", headers=HTML)  # a browser at the root is sent to the console; a program gets JSON
+        assert home.status_code == 303 and home.headers["location"] == "/console"
+        assert program.get("/").json()["links"]["console"] == "/console"
         icon = program.get("/favicon.ico")
         assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
 
