@@ -96,7 +96,7 @@ try {
   for await (const { path, frame, timestamp } of frames()) {
     const result = await client.analyzeFrame(sessionId, frame, { timestamp });
     const events = result.events.map(describe).filter(Boolean).join('; ') || '-';
-    console.log(`${result.timestamp.toFixed(2).padStart(7)} s  ${basename(path).padEnd(28)} faces ${result.faces.count}  gaze ${result.gaze.direction.padEnd(8)} risk ${result.risk.score.toFixed(1).padStart(5)}  ${events}`);
+    console.log(`${result.timestamp.toFixed(2).padStart(7)} s  ${basename(path).padEnd(28)} faces ${result.faces.count}  gaze ${result.gaze.direction.padEnd(8)} risk ${result.risk.score.toFixed(1).padStart(5)}  events: ${events}`);
   }
   const report = await end();
   console.log(`\nverdict: ${report.verdict}  (${report.summary.explanation.reason})`);

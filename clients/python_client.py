@@ -84,7 +84,7 @@ def main() -> int:
             for result in results:
                 events = "; ".join(line for line in map(log.describe, result["events"]) if line) or "-"
                 faces, gaze, risk = result["faces"]["count"], result["gaze"]["direction"], result["risk"]["score"]
-                print(f"{result['timestamp']:7.2f} s  faces {faces}  gaze {gaze:<8} risk {risk:5.1f}  {events}")
+                print(f"{result['timestamp']:7.2f} s  faces {faces}  gaze {gaze:<8} risk {risk:5.1f}  events: {events}")
         except (Exception, KeyboardInterrupt) as error:
             client.end_session(session_id)  # never leave the session open
             raise SystemExit(f"stopped: {error}; session {session_id} ended") from None
