@@ -126,6 +126,31 @@ test('keys off: list, filter, open, zoom the evidence, confirm, dismiss and deci
   }
 });
 
+test('without a script the pages still work: plain forms decide, and Enter in a note decides nothing', async () => {
+  const client = new InterviewClient(OPEN_URL);
+  const id = await client.startSession('open-no-script');
+  await client.analyzeFrame(id, await image('face1_grace_hopper.jpg'), { timestamp: 0 });
+  await client.sendClientEvent(id, 'tab_hidden', { timestamp: 0.5 });
+  await client.endSession(id);
+  const browser = await launch();
+  try {
+    const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await page.goto(`${OPEN_URL}/console`);
+    await page.locator(`tr[data-session-id="${id}"] a`).click();
+    await page.getByTestId('note-e1').fill('checked without a script');
+    await page.getByTestId('note-e1').press('Enter'); // the form's default button is disabled: nothing is sent
+    await page.waitForTimeout(500);
+    assert.equal((await client.getReport(id)).reviews.length, 0);
+    await page.getByTestId('dismiss-e1').click(); // a plain POST, then back to the page
+    await page.locator('#event-e1 .decided[data-decision=dismissed]').waitFor();
+    const [review] = (await client.getReport(id)).reviews;
+    assert.equal(review.note, 'checked without a script');
+    assert.equal(review.event_id, 'e1');
+  } finally {
+    await browser.close();
+  }
+});
+
 test('keys off: a live session says so and updates itself', async () => {
   const client = new InterviewClient(OPEN_URL);
   const id = await client.startSession('open-live', { evidence: true });

@@ -40,7 +40,7 @@ def test_console_in_chromium(open_service: ServiceProcess, keyed_console: Servic
     started = time.monotonic()
     result = node_test(["test/console.test.mjs"], env)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "pass 5" in result.stdout
+    assert "pass 6" in result.stdout
     for line in result.stdout.splitlines():
         if "recorded decisions in" in line:
             print(line.strip())

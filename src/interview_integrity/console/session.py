@@ -20,7 +20,9 @@ SESSION_KEYS = [
 
 
 def _hidden(viewer: Viewer, event_id: str | None) -> str:
+    # the first submit button is what Enter in the note would press: a disabled one, so Enter never decides
     return (
+        '<button type="submit" disabled hidden aria-hidden="true"></button>'
         f'<input type="hidden" name="csrf" value="{escape(viewer.csrf)}">'
         f'<input type="hidden" name="event_id" value="{escape(event_id or "")}">'
     )
