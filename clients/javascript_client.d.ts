@@ -11,7 +11,8 @@ export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable'
 
 export interface Box { x: number; y: number; width: number; height: number }
 export interface Event {
-  id: string; type: EventType; category: string; severity: 'low' | 'medium' | 'high'; confidence: number;
+  /** `title` is what a reviewer reads ("Phone in view"); `type` is its code */
+  id: string; type: EventType; title: string; category: string; severity: 'low' | 'medium' | 'high'; confidence: number;
   started_at: number; ended_at: number | null; duration_s: number; frames: number[]; detail: string; message: string;
   /** what the event was measured against: baselines, observed values, thresholds */
   basis: Record<string, unknown>; measured: string;
@@ -89,6 +90,7 @@ export class WebRTCConnection extends Stream {
 export interface SessionListed {
   session_id: string; candidate_id: string; status: 'active' | 'ended'; created_at: number; ended_at: number | null;
   frames_analyzed: number; events: number; peak_risk: number; verdict: Risk['verdict'];
+  duration_s: number; decision: 'confirmed' | 'dismissed' | null; decided_events: number;
 }
 
 export class InterviewClient {
@@ -104,7 +106,7 @@ export class InterviewClient {
   getStatus(sessionId: string): Promise<Record<string, unknown>>;
   calibrate(sessionId: string): Promise<{ session_id: string; calibration: 'restarted' }>;
   sendClientEvent(sessionId: string, type: ClientEventType, options?: { timestamp?: number; detail?: string }): Promise<{ session_id: string; event: Event | null; events: Event[] }>;
-  listSessions(filters?: { candidateId?: string; status?: 'active' | 'ended'; verdict?: Risk['verdict']; createdFrom?: number; createdTo?: number; limit?: number; cursor?: string }): Promise<{ sessions: SessionListed[]; next_cursor: string | null }>;
+  listSessions(filters?: { candidateId?: string; status?: 'active' | 'ended'; verdict?: Risk['verdict']; reviewed?: boolean; createdFrom?: number; createdTo?: number; limit?: number; cursor?: string }): Promise<{ sessions: SessionListed[]; next_cursor: string | null }>;
   reportLink(sessionId: string, options?: { ttlS?: number }): Promise<string>;
   review(sessionId: string, decision: { eventId?: string | null; decision: 'confirmed' | 'dismissed'; note?: string; reviewer?: string }): Promise<Record<string, unknown>>;
   startWebRTC(sessionId: string, offer: { sdp: string; type: 'offer'; fps?: number }): Promise<{ session_id: string; sdp: string; type: 'answer'; fps: number }>;

@@ -138,11 +138,12 @@ export class InterviewClient {
     return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/client-events`, { json });
   }
 
-  /** The caller's sessions, newest first; filters: candidateId, status, verdict, createdFrom, createdTo, limit, cursor. */
-  listSessions({ candidateId, status, verdict, createdFrom, createdTo, limit, cursor } = {}) {
+  /** The caller's sessions, newest first; filters: candidateId, status, verdict, reviewed (a decision on the whole
+   * session: true or false), createdFrom, createdTo, limit, cursor. */
+  listSessions({ candidateId, status, verdict, reviewed, createdFrom, createdTo, limit, cursor } = {}) {
     const query = new URLSearchParams();
     const add = (name, value) => { if (value !== undefined && value !== null) query.set(name, String(value)); };
-    add('candidate_id', candidateId); add('status', status); add('verdict', verdict);
+    add('candidate_id', candidateId); add('status', status); add('verdict', verdict); add('reviewed', reviewed);
     add('created_from', createdFrom); add('created_to', createdTo); add('limit', limit); add('cursor', cursor);
     const text = query.toString();
     return this.request('GET', `/sessions${text ? `?${text}` : ''}`);

@@ -22,6 +22,24 @@ except ImportError:  # a checkout without `pip install`: use the source next doo
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm"}
 
 
+class EventLog:
+    """Each event once as it opens, again when it escalates and when it closes (a frame's result lists every
+    event it opened, escalated or closed, so one long event would otherwise print with every frame)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def describe(self, event: dict) -> str | None:  # type: ignore[type-arg]
+        before = self.seen.get(event["id"])
+        self.seen[event["id"]] = event["severity"]
+        title = f"{event.get('title', event['type'])} ({event['severity']})"
+        if before is None:
+            return f"opened {event['id']} {title}" + (", closed at once" if event["ended_at"] is not None else "")
+        if event["ended_at"] is not None:
+            return f"closed {event['id']} {title} after {event['duration_s']:.1f} s"
+        return f"{event['id']} {title}: now {event['severity']}" if before != event["severity"] else None
+
+
 def frames(source: str | None, fps: float, limit_s: float):  # type: ignore[no-untyped-def]
     import cv2
 
@@ -49,24 +67,33 @@ def main() -> int:
     parser.add_argument("--api-key", default=None)
     parser.add_argument("--fps", type=float, default=2.0)
     args = parser.parse_args()
+    if args.path and not Path(args.path).is_file():
+        raise SystemExit(f"no such file: {args.path}")
     with InterviewClient(args.url, api_key=args.api_key) as client:
         session_id = client.start_session("example-candidate")
         print(f"session {session_id}")
-        if args.path and Path(args.path).suffix.lower() not in VIDEO_SUFFIXES:
-            results = [client.analyze_frame_from_file(session_id, args.path)]
-        else:
-            results = []
-            for timestamp, frame in frames(args.path, args.fps, 20.0):
-                results.append(client.analyze_frame(session_id, jpeg_from_array(frame), timestamp))
-        for result in results:
-            events = ", ".join(f"{e['type']} ({e['severity']})" for e in result["events"]) or "-"
-            faces, gaze, risk = result["faces"]["count"], result["gaze"]["direction"], result["risk"]["score"]
-            print(f"{result['timestamp']:7.2f} s  faces {faces}  gaze {gaze:<8} risk {risk:5.1f}  events: {events}")
+        log = EventLog()
+        try:
+            if args.path and Path(args.path).suffix.lower() not in VIDEO_SUFFIXES:
+                results = [client.analyze_frame_from_file(session_id, args.path)]
+            else:
+                results = (
+                    client.analyze_frame(session_id, jpeg_from_array(frame), timestamp)
+                    for timestamp, frame in frames(args.path, args.fps, 20.0)
+                )
+            for result in results:
+                events = "; ".join(line for line in map(log.describe, result["events"]) if line) or "-"
+                faces, gaze, risk = result["faces"]["count"], result["gaze"]["direction"], result["risk"]["score"]
+                print(f"{result['timestamp']:7.2f} s  faces {faces}  gaze {gaze:<8} risk {risk:5.1f}  events: {events}")
+        except (Exception, KeyboardInterrupt) as error:
+            client.end_session(session_id)  # never leave the session open
+            raise SystemExit(f"stopped: {error}; session {session_id} ended") from None
         report = client.end_session(session_id)
         link = client.report_link(session_id)  # signed: opens in a browser without the API key
     print(f"\nverdict: {report['verdict']}  ({report['summary']['explanation']['reason']})")
     for event in report["events"]:
-        print(f"  {event['started_at']:7.2f} s  {event['type']:<16} {event['severity']:<6} {event['message']}")
+        title = event.get("title", event["type"])
+        print(f"  {event['id']:>4} {event['started_at']:7.2f} s  {title:<28} {event['severity']:<6} {event['message']}")
     print(f"report page: {link}")
     return 0
 

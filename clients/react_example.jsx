@@ -26,7 +26,7 @@ const MESSAGES = {
   unauthorised: 'Not authorised: the proctoring service refused the API key. Check the key, then reload the page.',
   ended: 'Session ended.',
 };
-const VERDICT = { clear: 'Clear', review: 'Needs human review', high_risk: 'Needs human review soon' };
+export const VERDICT = { clear: 'Clear', review: 'Needs human review', high_risk: 'Needs human review soon' };
 const styles = {
   panel: { fontFamily: 'system-ui, sans-serif', fontSize: 14, width: 340, border: '1px solid #dde1e6', borderRadius: 10, padding: 12, background: '#fff' },
   video: { width: '100%', borderRadius: 8, background: '#111', transform: 'scaleX(-1)' },
@@ -36,16 +36,33 @@ const styles = {
 };
 
 const CHECK_TITLE = {
-  checking: 'Checking your camera: look at your screen for a few seconds…',
+  checking: 'Checking your camera: look at your screen',
   ready: 'Your camera is set up.',
   needs_attention: 'Please adjust your camera',
 };
+const CHECK_SECONDS = 5; // the default policy's calibration_s: seconds of frames with a face
 
-function SessionCheck({ check }) {
+function SessionCheck({ check, since }) {
   const ok = (value) => (value === null || value === undefined ? '…' : value ? 'yes' : 'no');
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (check.status !== 'checking') return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [check.status]);
+  const seconds = Math.max(0, (now - since) / 1000);
+  const share = Math.min(0.95, seconds / CHECK_SECONDS);
   return (
     <div data-testid="session-check" data-status={check.status} style={styles.state(check.status === 'ready')}>
       <b>{CHECK_TITLE[check.status]}</b>
+      {check.status === 'checking' && (
+        <div data-testid="check-progress">
+          <small>{Math.floor(seconds)} s: it takes about {CHECK_SECONDS} seconds with your face in view; the interview goes on meanwhile.</small>
+          <div style={{ height: 4, background: '#eceef1', borderRadius: 2 }}>
+            <div style={{ width: `${Math.round(share * 100)}%`, height: 4, background: '#8a4b00', borderRadius: 2, transition: 'width .25s linear' }} />
+          </div>
+        </div>
+      )}
       <ul style={{ margin: '4px 0', paddingLeft: 18 }}>
         <li>Face in view: {ok(check.face_found)}; well lit: {ok(check.well_lit)}</li>
         <li>Camera: {check.camera.view === 'unknown' ? '…' : check.camera.view}</li>
@@ -57,14 +74,24 @@ function SessionCheck({ check }) {
   );
 }
 
-function RiskGauge({ score = 0, level = 'low' }) {
-  const colour = level === 'high' ? '#d9534f' : level === 'medium' ? '#f0a43a' : '#4caf50';
+// the gauge's colour says what a reviewer will be asked, not only the score: a high event open at risk 25 is
+// already "needs review" (the verdict counts events as well as the score)
+const GAUGE = { high: ['#d9534f', 'needs review soon'], medium: ['#f0a43a', 'needs review'], low: ['#4caf50', ''] };
+function gaugeLevel(level, verdict, openHigh) {
+  if (level === 'high' || verdict === 'high_risk') return 'high';
+  if (level === 'medium' || (verdict && verdict !== 'clear') || openHigh) return 'medium';
+  return 'low';
+}
+
+function RiskGauge({ score = 0, level = 'low', verdict, openHigh = false }) {
+  const shown = gaugeLevel(level, verdict, openHigh);
+  const [colour, words] = GAUGE[shown];
   return (
-    <div aria-label={`risk ${Math.round(score)} of 100`} data-testid="risk">
+    <div aria-label={`risk ${Math.round(score)} of 100`} data-testid="risk" data-level={shown}>
       <div style={{ height: 8, background: '#eceef1', borderRadius: 4 }}>
         <div style={{ width: `${Math.min(100, score)}%`, height: 8, background: colour, borderRadius: 4 }} />
       </div>
-      <small>risk {Math.round(score)} / 100</small>
+      <small>risk {Math.round(score)} / 100{words ? ` · ${words}` : ''}</small>
     </div>
   );
 }
@@ -81,6 +108,7 @@ export function InterviewMonitor({
   const [report, setReport] = useState(null);
   const [sessionId, setSessionId] = useState(null);
   const [reportUrl, setReportUrl] = useState(null);
+  const [checkSince, setCheckSince] = useState(null);
   const clientRef = useRef(null);
 
   useEffect(() => {
@@ -111,7 +139,7 @@ export function InterviewMonitor({
       setState('connecting');
       const callbacks = {
         onState: (next) => setState(next),
-        onResult: (message) => { setResult(message); onResult?.(message); },
+        onResult: (message) => { setCheckSince((since) => since ?? Date.now()); setResult(message); onResult?.(message); },
         onEvent: (event) => { setEvents((list) => [event, ...list.filter((e) => e.id !== event.id)].slice(0, 5)); onEvent?.(event); },
       };
       let conn;
@@ -178,7 +206,17 @@ export function InterviewMonitor({
       ? await clientRef.current.reportLink(final.session_id).catch(() => null)
       : `${apiUrl}/sessions/${final.session_id}/report.html`;
     setReportUrl(link);
-    videoRef.current?.srcObject?.getTracks().forEach((track) => track.stop());
+    // keep the last picture on screen (a stopped camera leaves a black box), then let the camera go
+    const video = videoRef.current;
+    if (video?.videoWidth) {
+      const still = document.createElement('canvas');
+      still.width = video.videoWidth;
+      still.height = video.videoHeight;
+      still.getContext('2d').drawImage(video, 0, 0);
+      video.poster = still.toDataURL('image/jpeg', 0.85);
+    }
+    video?.srcObject?.getTracks().forEach((track) => track.stop());
+    if (video) video.srcObject = null;
     onEnd?.(final, link);
   }, [onEnd, apiKey, apiUrl]);
 
@@ -188,21 +226,26 @@ export function InterviewMonitor({
       data-transport={transport}>
       <video ref={videoRef} muted playsInline style={{ ...styles.video, display: showPreview ? 'block' : 'none' }} />
       <div style={styles.state(state === 'live')} role="status" data-testid="state">{MESSAGES[state]}</div>
-      {result?.check && state !== 'ended' && result.check.status !== 'ready' && <SessionCheck check={result.check} />}
+      {result?.check && state !== 'ended' && result.check.status !== 'ready' && <SessionCheck check={result.check} since={checkSince ?? Date.now()} />}
       {result && state !== 'ended' && (
         <>
           <div style={styles.row}><span data-testid="faces">{faces === 1 ? '1 face' : `${faces} faces`}</span>
             <span data-testid="gaze">gaze {result.gaze.direction}</span></div>
-          <RiskGauge score={result.risk.score} level={result.risk.level} />
+          <RiskGauge score={result.risk.score} level={result.risk.level} verdict={result.risk.verdict}
+            openHigh={events.some((e) => e.severity === 'high' && e.ended_at === null)} />
         </>
       )}
       {events.length > 0 && (
         <ul data-testid="events" style={{ paddingLeft: 18, margin: '8px 0' }}>
-          {events.map((e) => <li key={e.id}><b>{e.type}</b> ({e.severity}) {e.message}</li>)}
+          {events.map((e) => (
+            <li key={e.id} data-event-type={e.type}>
+              <b>{e.title ?? e.type}</b> <small>({e.severity}{e.ended_at === null ? ', now' : ''})</small> {e.message}
+            </li>
+          ))}
         </ul>
       )}
       {report ? (
-        <div data-testid="report"><b>{VERDICT[report.verdict]}</b> · {report.events.length} event{report.events.length === 1 ? '' : 's'} ·{' '}
+        <div data-testid="report"><b>{VERDICT[report.verdict] ?? report.verdict}</b> · {report.events.length} event{report.events.length === 1 ? '' : 's'} ·{' '}
           {reportUrl && <a href={reportUrl} target="_blank" rel="noreferrer">full report</a>}</div>
       ) : (
         state === 'live' && <button type="button" style={styles.button} onClick={end}>End session</button>

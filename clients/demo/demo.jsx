@@ -1,7 +1,7 @@
 // The /demo page: allow the camera, see yourself analysed live, end the session and read the report.
 import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { InterviewMonitor } from '../react_example.jsx';
+import { InterviewMonitor, VERDICT } from '../react_example.jsx';
 
 function Demo() {
   const params = new URLSearchParams(window.location.search);
@@ -12,10 +12,16 @@ function Demo() {
   const [report, setReport] = useState(null);
   const [reportUrl, setReportUrl] = useState(null);
   const apiUrl = window.location.origin;
+  // what this server keeps is its own setting (EVIDENCE_SNAPSHOTS), which the page is given: say it truly
+  const snapshots = document.getElementById('root').dataset.evidenceSnapshots === 'true';
   return (
     <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 760, margin: '24px auto', padding: '0 16px' }}>
       <h1 style={{ fontSize: 22 }}>Interview integrity: live demo</h1>
-      <p>Your camera stays in this page; frames go to this server only, and no frame is stored.</p>
+      <p data-testid="privacy">
+        {snapshots
+          ? 'Your camera stays in this page; frames go to this server only. This server keeps a snapshot of the frame behind each notable moment (a second face, a phone) with the session, for a reviewer; no other frame, and never sound.'
+          : 'Your camera stays in this page; frames go to this server only, and no frame is stored.'}
+      </p>
       {!running && !report && (
         <form onSubmit={(e) => { e.preventDefault(); setRunning(true); }}>
           <p><label>Candidate id <input value={candidate} onChange={(e) => setCandidate(e.target.value)} /></label></p>
@@ -35,7 +41,7 @@ function Demo() {
       {report && (
         <section data-testid="demo-report">
           <h2 style={{ fontSize: 18 }}>Report</h2>
-          <p>Verdict: <b>{report.verdict}</b> ({report.summary.explanation.meaning})</p>
+          <p>Verdict: <b>{VERDICT[report.verdict] ?? report.verdict}</b> ({report.summary.explanation.meaning})</p>
           <p>{report.summary.frames_analyzed} frames, a face {Math.round(100 * (report.summary.share_with_face ?? 0))}% of the time.</p>
           {reportUrl && <iframe title="report" src={reportUrl} style={{ width: '100%', height: 900, border: '1px solid #dde1e6' }} />}
         </section>

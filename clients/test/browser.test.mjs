@@ -21,7 +21,11 @@ test('demo: live analysis, a hidden tab reaches the server, ending shows the rep
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
     await page.goto(`${BASE_URL}/demo`);
+    // this server keeps no evidence: the page says no frame is stored (and only then)
+    assert.match(await page.getByTestId('privacy').textContent(), /no frame is stored/);
     await page.getByTestId('start').click();
+    await page.getByTestId('check-progress').waitFor({ timeout: 60000 }); // the camera check says how far it is
+    assert.match(await page.getByTestId('check-progress').textContent(), /about 5 seconds/);
     await page.waitForFunction(() => document.querySelector('[data-testid=faces]')?.textContent === '1 face', null, { timeout: 60000 });
     const sessionId = await page.getByTestId('interview-monitor').getAttribute('data-session-id');
     assert.ok(sessionId);
@@ -44,12 +48,17 @@ test('demo: live analysis, a hidden tab reaches the server, ending shows the rep
       types = status.events.map((e) => e.type);
     }
     assert.ok(types.includes('tab_hidden'), `server saw ${types}`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=events]')?.textContent.includes('tab_hidden'));
+    await page.locator('[data-testid=events] li[data-event-type=tab_hidden]').waitFor();
+    // the event by its title, not its code; and the gauge says what a reviewer will be asked
+    assert.match(await page.getByTestId('events').textContent(), /Interview tab hidden/);
+    assert.doesNotMatch(await page.getByTestId('events').textContent(), /tab_hidden/);
     await page.screenshot({ path: `${ARTIFACTS}/demo_live.png` });
 
     await page.getByRole('button', { name: 'End session' }).click();
     await page.getByTestId('demo-report').waitFor({ timeout: 30000 });
-    assert.match(await page.getByTestId('demo-report').textContent(), /Verdict: (clear|review|high_risk)/);
+    assert.match(await page.getByTestId('demo-report').textContent(), /Verdict: (Clear|Needs human review)/);
+    const poster = await page.locator('video').evaluate((video) => video.poster);
+    assert.match(poster, /^data:image\/jpeg/, 'the last picture stays on screen after the camera stops');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}/demo_report.png` });
   } finally {
@@ -87,6 +96,9 @@ test('webrtc: the same camera over a WebRTC track and over the WebSocket gives t
       assert.equal(await monitor.getAttribute('data-transport'), transport);
       const sessionId = await monitor.getAttribute('data-session-id');
       await page.waitForTimeout(9000);
+      // a second face is a high event: whatever the score, the gauge is not the green of "nothing to see"
+      await page.locator('[data-testid=events] li[data-event-type=multiple_faces]').waitFor();
+      assert.notEqual(await page.getByTestId('risk').getAttribute('data-level'), 'low');
       await page.getByRole('button', { name: 'End session' }).click();
       await page.getByTestId('demo-report').waitFor({ timeout: 30000 });
       const report = await (await fetch(`${BASE_URL}/sessions/${sessionId}/report`)).json();

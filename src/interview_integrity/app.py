@@ -20,7 +20,7 @@ from interview_integrity import __version__, logs
 from interview_integrity.api import errors, openapi, routes
 from interview_integrity.api.middleware import RequestContext
 from interview_integrity.api.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, Unlimited
-from interview_integrity.api.routes import demo, docs
+from interview_integrity.api.routes import console, console_door, demo, docs
 from interview_integrity.api.state import Services
 from interview_integrity.api.streams import webrtc, websocket
 from interview_integrity.api.streams.peers import Peers
@@ -130,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webrtc.router)
     app.include_router(demo.router)
     app.include_router(docs.router)
+    app.include_router(console_door.router)
+    app.include_router(console.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

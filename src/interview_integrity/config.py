@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -259,7 +259,14 @@ class Settings(BaseSettings):
     cleanup_interval_s: float = Field(30.0, gt=0, description="How often the memory store sweeps expired sessions.")
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Accepted X-API-Key values (JSON list or comma-separated). Empty: no authentication.",
+        description="Accepted X-API-Key values (JSON list or comma-separated), or named: a JSON object "
+        '`{"acme-reviewers": "<key>", ...}`; a decision made with a key shows its name. Empty: no authentication.',
+    )
+    api_key_names: dict[str, str] = Field(
+        default_factory=dict, description="Each key's name, when API_KEYS names them (set from API_KEYS, not alone)."
+    )
+    console_session_ttl_s: int = Field(
+        8 * 3600, gt=0, description="How long a sign-in to the reviewer's console (/console) lasts."
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS (JSON list or commas)."
@@ -305,6 +312,20 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     vision: VisionSettings = Field(default_factory=VisionSettings)
     webrtc: WebRTCSettings = Field(default_factory=WebRTCSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_keys(cls, data: object) -> object:
+        """API_KEYS as a JSON object names its keys: the keys are its values, their names its keys."""
+        if not isinstance(data, dict):
+            return data
+        keys = data.get("api_keys")
+        if isinstance(keys, str) and keys.strip().startswith("{"):
+            keys = json.loads(keys)
+        if isinstance(keys, dict):
+            names = {str(key): str(name) for name, key in keys.items()}
+            return {**data, "api_keys": list(names), "api_key_names": names}
+        return data
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

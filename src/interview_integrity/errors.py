@@ -14,8 +14,9 @@ ErrorCode = Literal[
     "invalid_resume", "no_session", "invalid_frame", "invalid_timestamp", "timestamp_out_of_range",
     "invalid_client_event", "invalid_metadata", "invalid_cursor", "no_video_track", "invalid_sdp",
     "invalid_image", "empty_image", "not_an_image", "truncated_image",
-    # 401, 404, 405, 408
-    "unauthorized", "missing_api_key", "invalid_api_key", "invalid_report_link",
+    # 401, 403, 404, 405, 408
+    "unauthorized", "missing_api_key", "invalid_api_key", "invalid_report_link", "sign_in_required",
+    "forbidden", "csrf_refused",
     "not_found", "session_not_found", "event_not_found", "webrtc_disabled", "not_built", "method_not_allowed",
     "request_timeout",
     # 409: the session's state
@@ -45,6 +46,10 @@ class InvalidInput(ServiceError):
 
 class Unauthorized(ServiceError):
     status, code = 401, "unauthorized"
+
+
+class Forbidden(ServiceError):
+    status, code = 403, "forbidden"
 
 
 class NotFound(ServiceError):

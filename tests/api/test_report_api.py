@@ -42,7 +42,8 @@ def test_evidence_is_off_by_default_and_on_when_asked(service: ServiceProcess) -
         page = client.get(f"/sessions/{kept}/report.html")
         assert page.headers["content-type"].startswith("text/html")
         assert "default-src 'none'" in page.headers["content-security-policy"]
-        assert page.text.count("<img") == len(report["evidence"])
+        assert page.text.count('<figure id="evidence-') == len(report["evidence"])
+        assert evidence["width"] == 640 and any(box["event"] for box in evidence["boxes"])
         shot = screenshot(f"{service.url}/sessions/{kept}/report.html", "report_api_two_faces.png")
         assert shot.stat().st_size > 20_000
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -71,11 +72,15 @@ def test_two_faces_report_holds_its_events_and_evidence(two_faces: dict[str, Any
     html = render_report(two_faces)
     checker = check(html)
     assert "Needs human review" in html and "multiple_faces" in html and "cheating" not in html.lower()
-    assert len(checker.images) == len(two_faces["evidence"]) >= 1
-    thumb = cv2.imdecode(
-        np.frombuffer(__import__("base64").b64decode(two_faces["evidence"][0]["jpeg_base64"]), np.uint8), 1
-    )
-    assert thumb is not None and thumb.shape[1] == 320
+    assert html.count('<figure id="evidence-') == len(two_faces["evidence"]) >= 1
+    assert len(checker.images) >= 2 * len(two_faces["evidence"])  # each picture, and its full-size view
+    snapshot = two_faces["evidence"][0]
+    thumb = cv2.imdecode(np.frombuffer(base64.b64decode(snapshot["jpeg_base64"]), np.uint8), 1)
+    assert thumb is not None and (thumb.shape[1], thumb.shape[0]) == (snapshot["width"], snapshot["height"])
+    assert thumb.shape[1] == 640  # the 1280-pixel clip, halved
+    assert sum(box["event"] for box in snapshot["boxes"]) == 2  # the two faces the event is about
+    crop = cv2.imdecode(np.frombuffer(base64.b64decode(snapshot["crop_base64"]), np.uint8), 1)
+    assert crop is not None and crop.shape[0] > 100
     page = tmp_path / "report.html"
     page.write_text(html)
     shot = screenshot(page.as_uri(), "report_vid_two_faces_books.png")

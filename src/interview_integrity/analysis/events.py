@@ -15,6 +15,7 @@ from interview_integrity.analysis.registry import (
     EventType,
     Severity,
 )
+from interview_integrity.analysis.registry import title as title_of
 
 __all__ = ["CLIENT_EVENT_TYPES", "Category", "ClientEventType", "Event", "EventType", "Severity", "format_duration"]
 
@@ -43,6 +44,12 @@ class Event(BaseModel):
     )
     message: str = ""
     measured: str = Field(default="", description="What the event was measured against, in one sentence.")
+    title: str = Field(
+        default="", description="What a reviewer reads first (`Phone in view`), from the registry; `type` is the code."
+    )
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.title = title_of(self.type)  # always the registry's, whatever was stored
 
     @property
     def open(self) -> bool:

@@ -165,4 +165,8 @@ class ReviewCreate(BaseModel):
 class ReportLink(BaseModel):
     url: str = Field(description="Opens the reviewer's page in a browser, no API key needed, until `expires_at`.")
     path: str = Field(description="The same without the host, for a server behind a proxy.")
+    console_url: str = Field(
+        description="Opens the session in the reviewer's console, where decisions are made: that session only, "
+        "no API key needed, until `expires_at`."
+    )
     expires_at: int = Field(description="Unix time.")

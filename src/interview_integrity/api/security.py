@@ -12,7 +12,7 @@ from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.requests import HTTPConnection
 
-from interview_integrity.api import links
+from interview_integrity.api import cookies, links
 from interview_integrity.api.state import Services, ServicesDep
 from interview_integrity.errors import RateLimited, Unauthorized
 
@@ -29,6 +29,14 @@ ApiKeyDep = Annotated[str | None, Security(API_KEY)]
 def owner_of(key: str) -> str:
     """The tenant a key stands for: a hash, so the key itself is never stored with a session."""
     return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def key_name(services: Services, owner: str | None) -> str:
+    """The name API_KEYS gives the tenant's key, or `key 1a2b3c4d` (the start of its hash) when it names none."""
+    if owner is None:
+        return ""
+    named = {owner_of(key): name for key, name in services.settings.api_key_names.items()}
+    return named.get(owner, f"key {owner[:8]}")
 
 
 def check_key(services: Services, presented: str | None) -> str | None:
@@ -85,8 +93,13 @@ async def report_access(
     expires: Annotated[str | None, Query(max_length=20, description="A signed link's expiry (Unix time).")] = None,
     signature: Annotated[str | None, Query(max_length=128, description="A signed link's signature.")] = None,
 ) -> ReportAccess:
-    """The reviewer's page takes the API key, or a signed link (`expires` and `signature`) to this session."""
+    """The reviewer's page takes the API key, a signed link (`expires` and `signature`) to this session, or the
+    console's pass (api/cookies.py) when the browser has signed in there."""
     if expires is None and signature is None:
+        granted = _console_pass(request, services) if key is None else None
+        if granted is not None and granted.opens(session_id):
+            await rate_limit(services, client_key(request, granted.owner))
+            return ReportAccess(granted.owner, signed=False)
         return ReportAccess(await authenticate(request, services, key), signed=False)
     settings = services.settings
     secret = links.secret(settings.report_link_secret, settings.api_keys)
@@ -104,3 +117,14 @@ async def report_access(
 
 
 ReportAccessDep = Annotated[ReportAccess, Depends(report_access)]
+
+
+def _console_pass(request: Request, services: Services) -> cookies.Pass | None:
+    """A valid console pass whose tenant's key is still accepted."""
+    settings = services.settings
+    granted, _ = cookies.unseal(cookies.key(settings), request.cookies.get(cookies.COOKIE), time.time())
+    if granted is None or not settings.api_keys:
+        return None
+    if granted.scope is None and granted.owner not in {owner_of(k) for k in settings.api_keys}:
+        return None
+    return granted

@@ -1,169 +1,121 @@
 """The reviewer's page: one self-contained HTML file (inline CSS and SVG, no scripts, no external URLs).
 
-Read at a glance, in this order: the verdict and, in one sentence, why; what the service could and could
-not judge (the start-of-session check, the setup, the cameras); risk and events on one axis, the session's
-own clock (chart.py); the events in plain words with their codes, what each was measured against, and a
-link to its snapshot; the snapshots, large enough to judge; the reviewers' decisions with their names; the
-summary and the policy. It holds on a phone-width screen and prints cleanly to PDF. Every string from a
-caller (ids, notes, metadata, camera labels) is escaped.
+Read at a glance, in this order: the verdict and, in one sentence, why (and, for a running session, that it is
+live and may change); what the service could and could not judge (judged.py); risk and events on one axis, the
+session's own clock (chart.py), with a word on why when the verdict did not come from the line; the events with
+their ids, times and the latest decision on each (events.py); the snapshots, their boxes and crops, full size
+on click (evidence.py); the reviewers' decisions with who and when; the summary and the policy. It holds on a
+phone-width screen and prints cleanly to PDF. Every string from a caller (ids, notes, metadata, camera labels)
+is escaped.
+
+The console (console/) shows the same page with its own parts added through `PageOptions`: actions on each
+event and on the session, pictures by address instead of inline, a bar above, and its script.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from interview_integrity.analysis.registry import title
-from interview_integrity.report.chart import SEVERITY_COLOUR, axis_of, clock, event_bands, risk_chart
+from interview_integrity.report.chart import SEVERITY_COLOUR, axis_of, event_bands, risk_chart
+from interview_integrity.report.events import EventActions, decided, decisions_table, events_table, latest_decisions
+from interview_integrity.report.evidence import Picture, gallery, inline
+from interview_integrity.report.judged import check_section, stat
+from interview_integrity.report.style import CSS
+from interview_integrity.report.times import clock, span, time_of_day, wall, zone_name
 
 VERDICT_COLOUR = {"clear": "#2e7d32", "review": "#b26a00", "high_risk": "#b3261e"}
 VERDICT_TITLE = {"clear": "Clear", "review": "Needs human review", "high_risk": "Needs human review soon"}
-
-CSS = """
-*{box-sizing:border-box}
-body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;margin:0;background:#f6f7f9}
-main{max-width:900px;margin:0 auto;padding:24px}
-h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
-.muted{color:#5b6470} .card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:16px;margin:12px 0}
-.verdict{display:inline-block;color:#fff;border-radius:6px;padding:4px 10px;font-weight:600;font-size:16px}
-.reason{font-size:17px;margin:10px 0 4px}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:7px 8px;border-bottom:1px solid #eceef1;vertical-align:top}
-th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#5b6470}
-.sev{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
-.dismissed{color:#8a939e} .dismissed .what{text-decoration:line-through}
-.tag{font-size:12px;border-radius:4px;padding:1px 6px;background:#eceef1;white-space:nowrap}
-code{font-size:12px;background:#f2f4f7;border-radius:4px;padding:1px 4px}
-.measured{font-size:13px;color:#5b6470}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:16px}
-figure{margin:0} figure img{width:100%;max-width:480px;border-radius:6px;border:1px solid #dde1e6;image-rendering:auto}
-figcaption{font-size:13px;color:#5b6470}
-.stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:10px}
-.stat b{display:block;font-size:20px}
-.bar{height:8px;background:#eceef1;border-radius:4px;overflow:hidden;margin-top:4px} .bar span{display:block;height:8px;background:#3b5bdb}
-.checks li{margin:2px 0}
-.legend{font-size:13px}
-a{color:#1a56db}
-@media (max-width:640px){
-  main{padding:12px} h1{font-size:19px} .card{padding:12px}
-  .stats{grid-template-columns:1fr 1fr}
-  table.events thead{display:none} table.events tr{display:block;border-bottom:1px solid #dde1e6;padding:6px 0}
-  table.events td{display:block;border:0;padding:2px 4px} table.events td.when{font-weight:600}
-}
-@media print{
-  body{background:#fff;font-size:12px} main{max-width:none;padding:0}
-  .card{border:1px solid #bbb;break-inside:avoid} h2{break-after:avoid}
-  a{color:#000;text-decoration:none} .noprint{display:none}
-  figure{break-inside:avoid} figure img{max-width:320px}
-  details > *{display:block}
-}
-"""
+UNLISTED_COLOUR = "#5b6470"  # a verdict this page has no colour for yet is shown, in grey, by its own name
 
 
-def _pct(value: Any) -> float | None:
-    return None if value is None else max(0.0, min(100.0, 100 * float(value)))
+def verdict_title(verdict: str) -> str:
+    return VERDICT_TITLE.get(verdict, verdict.replace("_", " ").capitalize())
 
 
-def _stat(value: Any, label: str, bar: bool = False) -> str:
-    share = _pct(value)
-    shown = "n/a" if share is None else f"{share:.0f}%"
-    track = f'<div class="bar"><span style="width:{share:.0f}%"></span></div>' if bar and share is not None else ""
-    return f'<div class="stat"><b>{shown}</b>{escape(label)}{track}</div>'
+def verdict_colour(verdict: str) -> str:
+    return VERDICT_COLOUR.get(verdict, UNLISTED_COLOUR)
 
 
-def _check_section(summary: dict[str, Any]) -> str:
-    check = summary.get("check") or {}
-    if not check:
+@dataclass(frozen=True)
+class PageOptions:
+    picture: Picture = inline
+    event_actions: EventActions | None = None
+    session_actions: str = ""  # inside the verdict card
+    top: str = ""  # above the title
+    head: str = ""  # more styles and scripts, inside <head>
+    body_attributes: str = ""  # the <body> element's, e.g. ` data-page="session"`
+    bottom: str = ""  # at the end of the page
+    offset_min: int = 0  # the zone dates and clock times are written in (minutes east of UTC)
+    live_note: str = "Reload the page to see it as it stands."
+    now: float = field(default_factory=time.time)
+    title_prefix: str = "Session report"
+
+
+def wall_clock_applies(report: dict[str, Any], now: float) -> bool:
+    """Whether the session's clock is seconds since it started (timestamps the server placed, or a page's
+    own timer), so that an event's time can also be written on the wall clock. A recording's or another
+    clock's timestamps are not."""
+    stream = report.get("stream") or {}
+    first, last = stream.get("first_frame_at"), stream.get("last_frame_at")
+    if first is None or last is None:
+        return False
+    lasted = (report.get("ended_at") or now) - report["created_at"]
+    return bool(first >= 0 and last <= lasted + 5)
+
+
+def _chart_note(report: dict[str, Any]) -> str:
+    """Why the verdict is what it is when the line alone does not say it."""
+    verdict, policy = report["verdict"], report["policy"]
+    peak = float(report["summary"].get("peak_risk") or 0.0)
+    if verdict == "clear" or peak >= policy["review_score"]:
         return ""
-    items = []
-    camera = check.get("camera", {})
-    if camera.get("view") and camera["view"] != "unknown":
-        yaw = camera.get("yaw_deg")
-        angle = f" ({abs(yaw):.0f}° to the {'image-left' if yaw > 0 else 'image-right'})" if yaw else ""
-        items.append(f"Camera: {escape(camera['view'])}{angle}.")
-    if check.get("face_found") is not None:
-        items.append(f"Face found in the first seconds: {'yes' if check['face_found'] else 'no'}; "
-                     f"well lit: {'yes' if check.get('well_lit') else 'no'}.")  # fmt: skip
-    if check.get("calibrated"):
-        gaze = "yes" if check.get("gaze_assessable") else f"no: {escape(check.get('gaze_reason') or 'unknown')}"
-        items.append(f"Gaze could be read: {gaze}. Gaze and head turns are measured against the candidate's own "
-                     "resting pose, whatever the camera angle.")  # fmt: skip
-    else:
-        items.append("The candidate's resting pose was never measured: no gaze or head-turn event was judged.")
-    setup = check.get("setup") or []
-    items.append(
-        "Taken as the candidate's setup (not events): " + escape(", ".join(setup)) + "."
-        if setup
-        else "No screen, laptop or keyboard was in view at the start."
-    )
-    cameras = summary.get("cameras") or []
-    if cameras:
-        items.append("Camera reported by the browser: " + escape(", ".join(cameras)) + ".")
-    identity = summary.get("identity") or {}
-    if identity.get("checked"):
-        enrolled = (
-            "the candidate's face was enrolled from the first seconds"
-            if identity.get("enrolled")
-            else ("no face was clear enough to enrol, so the same-person check did not run")
-        )
-        photo = "; compared with a reference photo too" if identity.get("reference_photo") else ""
-        items.append(f"Same person all session: {enrolled}{photo}.")
-    for advice in check.get("advice") or []:
-        items.append(f"<b>{escape(advice)}</b>")
+    reason = report["summary"].get("explanation", {}).get("reason", "")
     return (
-        '<h2>What could be judged</h2><div class="card"><ul class="checks">'
-        + "".join(f"<li>{item}</li>" for item in items)
-        + "</ul></div>"
+        f'<p class="note" data-testid="verdict-not-from-line">The risk line stayed under the review line '
+        f"(peak {peak:.0f} of {policy['review_score']:.0f}); the verdict comes from the events themselves, not "
+        f"from the line: {escape(reason)}</p>"
     )
 
 
-def _event_rows(report: dict[str, Any], start: float, span: float, dismissed: set[str]) -> str:
-    decisions = {r["event_id"]: r for r in report.get("reviews", []) if r.get("event_id")}
-    snapshots = {e["event_id"] for e in report.get("evidence", [])}
-    rows = []
-    for event in report["events"]:
-        review = decisions.get(event["id"])
-        status = ""
-        if review:
-            status = f' <span class="tag">{escape(review["decision"])} by {escape(review.get("reviewer", ""))}</span>'
-        css = ' class="dismissed"' if event["id"] in dismissed else ""
-        instant = event["ended_at"] == event["started_at"]
-        duration = "" if instant else f"{event['duration_s']:.0f} s" if event["duration_s"] >= 1 else "under 1 s"
-        if event["ended_at"] is None:
-            duration += " (open)"
-        link = f' <a href="#evidence-{escape(event["id"])}">snapshot</a>' if event["id"] in snapshots else ""
-        measured = f'<div class="measured">{escape(event.get("measured", ""))}</div>' if event.get("measured") else ""
-        begin = max(event["started_at"], start) - start
-        rows.append(
-            f'<tr id="event-{escape(event["id"])}"{css}><td class="when">{clock(begin, span)}</td>'
-            f'<td class="what"><b>{escape(title(event["type"]))}</b><br><code>{escape(event["type"])}</code></td>'
-            f'<td><span class="sev" style="background:{SEVERITY_COLOUR[event["severity"]]}"></span>{escape(event["severity"])}</td>'
-            f"<td>{event['confidence']:.2f}</td><td>{duration}</td>"
-            f"<td>{escape(event['message'])}{link}{status}{measured}</td></tr>"
+def _header(report: dict[str, Any], options: PageOptions, frames_span: float) -> str:
+    summary, policy = report["summary"], report["policy"]
+    zone = zone_name(options.offset_min)
+    started = f"started {wall(report['created_at'], options.offset_min)} {zone}"
+    ended = f" · ended {time_of_day(report['ended_at'], options.offset_min)}" if report.get("ended_at") else ""
+    watched = f"{clock(frames_span)} from the first frame to the last" if frames_span >= 1 else "a single moment"
+    counted = float(summary.get("duration_s") or 0.0)
+    live = ""
+    if report["status"] == "active":
+        live = (
+            f'<div class="live" data-testid="live"><b>Live session</b>: still running. This is the session as of '
+            f"{time_of_day(options.now, options.offset_min)} {zone}; events, risk and the verdict may change. "
+            f"{escape(options.live_note)}</div>"
         )
-    return "".join(rows)
+    return (
+        f"{options.top}<h1>{escape(options.title_prefix)}: {escape(report['candidate_id'])}</h1>"
+        f'<div class="muted" data-testid="when">Session {escape(report["session_id"])} · {started}{ended} · '
+        f"{watched} ({counted:.0f} s with frames analysed) · {summary.get('frames_analyzed', 0)} frames · policy "
+        f"{escape(policy['name'])} · {escape(report['status'])}</div>{live}"
+    )
 
 
-def render_report(report: dict[str, Any]) -> str:
-    summary, events = report["summary"], report["events"]
-    reviews = report.get("reviews", [])
-    dismissed = {r["event_id"] for r in reviews if r["decision"] == "dismissed" and r["event_id"]}
+def render_report(report: dict[str, Any], options: PageOptions | None = None) -> str:
+    options = options or PageOptions()
+    summary = report["summary"]
     axis = axis_of(report)
+    stream = report.get("stream") or {}
+    first, last = stream.get("first_frame_at"), stream.get("last_frame_at")
+    frames_span = float(last) - float(first) if first is not None and last is not None else 0.0
     verdict, policy = report["verdict"], report["policy"]
     explanation = summary.get("explanation", {})
     reason = explanation.get("reason") or explanation.get("meaning", "")
-    evidence = "".join(
-        f'<figure id="evidence-{escape(item["event_id"])}"><img alt="the frame behind {escape(item["event_type"])}" '
-        f'src="data:image/jpeg;base64,{item["jpeg_base64"]}"><figcaption>{clock(item["timestamp"] - axis.start, axis.span)} · '
-        f"{escape(title(item['event_type']))} · frame {item['frame_index']} · "
-        f'<a href="#event-{escape(item["event_id"])}">the event</a></figcaption></figure>'
-        for item in report.get("evidence", [])
-    )
-    review_rows = "".join(
-        f"<tr><td>{escape(r['decision'])}</td><td>{escape(r['event_id'] or 'whole session')}</td>"
-        f"<td>{escape(r['note'])}</td><td>{escape(r.get('reviewer', ''))}</td></tr>"
-        for r in reviews
-    )
+    so_far = " so far" if report["status"] == "active" else ""
+    session_decision = latest_decisions(report).get(None)
+    decision = decided(session_decision, options.offset_min) if session_decision else ""
     by_category = "".join(
         f"<tr><td>{escape(k)}</td><td>{v:.1f}</td></tr>" for k, v in explanation.get("points_by_category", {}).items()
     )
@@ -171,36 +123,44 @@ def render_report(report: dict[str, Any]) -> str:
         f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in policy["thresholds"].items()
     )
     by_type = ", ".join(f"{escape(title(k))} {v}" for k, v in summary.get("events_by_type", {}).items()) or "none"
-    span_text = f"{clock(axis.span)} from the first frame to the last" if axis.span >= 1 else "a single moment"
-    counted = float(summary.get("duration_s") or 0.0)
     legend = "".join(
-        f'<span class="sev" style="background:{SEVERITY_COLOUR[s]}"></span>{s} ' for s in ("low", "medium", "high")
+        f'<span class="sev" style="background:{c}"></span>{s} ' for s, c in SEVERITY_COLOUR.items()
+    )  # fmt: skip
+    evidence = gallery(report, axis.start, options.picture)
+    wall_clock = wall_clock_applies(report, options.now)
+    stored = (
+        ", and the evidence snapshots above"
+        if evidence
+        else f"; no frame {'has been stored so far' if so_far else 'was stored'}"
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Session report · {escape(report["candidate_id"])}</title><style>{CSS}</style></head>
-<body><main>
-<h1>Session report: {escape(report["candidate_id"])}</h1>
-<div class="muted">Session {escape(report["session_id"])} · {span_text} ({counted:.0f} s with frames analysed) · {summary.get("frames_analyzed", 0)} frames · policy {escape(policy["name"])} · {escape(report["status"])}</div>
-<div class="card" data-testid="verdict"><span class="verdict" style="background:{VERDICT_COLOUR[verdict]}">{VERDICT_TITLE[verdict]}</span>
+<title>{escape(options.title_prefix)} · {escape(report["candidate_id"])}</title>
+<style>{CSS}</style>{options.head}</head>
+<body{options.body_attributes}><main data-session-id="{escape(report["session_id"])}" data-status="{escape(report["status"])}">
+{_header(report, options, frames_span)}
+<div class="card" data-testid="verdict" data-verdict="{escape(verdict)}"><span class="verdict" style="background:{verdict_colour(verdict)}">{escape(verdict_title(verdict))}{so_far}</span>
 <p class="reason">{escape(reason)}</p>
 <p class="muted">{escape(explanation.get("meaning", ""))} Automated signals can be wrong; a person decides.</p>
 <div class="stats">
 <div class="stat"><b>{summary.get("peak_risk", 0):.0f}</b>peak risk (0-100)</div>
-<div class="stat"><b>{summary.get("final_risk", 0):.0f}</b>risk at the end</div>
-{_stat(summary.get("share_with_face"), "of the time a face was visible", bar=True)}
-{_stat(summary.get("share_looking_at_screen"), "looking at the screen, when it could be judged", bar=True)}
-</div></div>
-{_check_section(summary)}
-<h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, dismissed)}
-<div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · grey stripes: no frames arrived · times from the first frame</div></div>
-<h2>Events ({len(events)})</h2><div class="card scroll"><table class="events"><thead><tr><th>time</th><th>event</th><th>severity</th><th>confidence</th><th>duration</th><th>what happened, and against what it was measured</th></tr></thead>
-<tbody>{_event_rows(report, axis.start, axis.span, dismissed) or '<tr><td colspan="6" class="muted">No events.</td></tr>'}</tbody></table></div>
-{f'<h2>Evidence</h2><div class="card grid">{evidence}</div>' if evidence else ""}
-<h2>Reviewer decisions</h2><div class="card scroll">{f"<table><tr><th>decision</th><th>event</th><th>note</th><th>reviewer</th></tr>{review_rows}</table>" if review_rows else '<span class="muted">None yet. Decisions never change the measured events.</span>'}</div>
-<h2>Summary</h2><div class="card"><p>Events by type: {by_type}.</p>
+<div class="stat"><b>{summary.get("final_risk", 0):.0f}</b>risk {"now" if so_far else "at the end"}</div>
+{stat(summary.get("share_with_face"), "of the time a face was visible", bar=True)}
+{stat(summary.get("share_looking_at_screen"), "looking at the screen, when it could be judged", bar=True)}
+</div><div data-testid="session-decision">{decision}</div>{options.session_actions}</div>
+{check_section(summary)}
+<h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, _dismissed(report))}
+{_chart_note(report)}<div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · grey stripes: no frames arrived · times from the first frame; the risk decays with a half-life of {policy["risk_half_life_s"]:.0f} s</div></div>
+{events_table(report, axis.start, options.offset_min, wall_clock, options.event_actions)}
+{evidence}
+{decisions_table(report, options.offset_min)}
+<h2>Summary</h2><div class="card"><p>Events by type: {by_type}. {span(frames_span)} watched.</p>
 <table><tr><th>category</th><th>risk points added</th></tr>{by_category or '<tr><td colspan="2" class="muted">none</td></tr>'}</table></div>
 <h2>Policy</h2><div class="card"><p>{escape(policy["name"])}; rules switched off: {escape(", ".join(policy["disabled_rules"]) or "none")}; risk half-life {policy["risk_half_life_s"]:.0f} s.</p>
 <details><summary>Thresholds</summary><div class="scroll"><table>{thresholds}</table></div></details></div>
-<p class="muted">Stored with this session: the events, scores and summary{", and the evidence snapshots above" if evidence else "; no frame was stored"}. Everything is deleted at the end of the retention period, or at once with DELETE /sessions/{{id}}.</p>
-</main></body></html>"""
+<p class="muted">Stored with this session: the events, scores and summary{stored}. Everything is deleted at the end of the retention period, or at once with DELETE /sessions/{{id}}.</p>
+{options.bottom}</main></body></html>"""
+
+
+def _dismissed(report: dict[str, Any]) -> set[str]:
+    return {k for k, r in latest_decisions(report).items() if k is not None and r["decision"] == "dismissed"}

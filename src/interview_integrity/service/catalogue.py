@@ -10,10 +10,11 @@ import base64
 import binascii
 import json
 
+from interview_integrity.analysis.scoring import Verdict
 from interview_integrity.errors import InvalidInput
-from interview_integrity.service.results import EventsPage, SessionList, SessionListed
-from interview_integrity.service.views import listing_row
-from interview_integrity.stores.base import SessionRecord, SessionStore
+from interview_integrity.service.results import EventsPage, SessionList
+from interview_integrity.service.views import listed
+from interview_integrity.stores.base import Cursor, RowQuery, SessionRecord, SessionStatusName, SessionStore
 
 
 async def list_sessions(
@@ -21,40 +22,26 @@ async def list_sessions(
     owner: str | None,
     *,
     candidate_id: str | None = None,
-    status: str | None = None,
-    verdict: str | None = None,
+    status: SessionStatusName | None = None,
+    verdict: Verdict | None = None,
+    reviewed: bool | None = None,
     created_from: float | None = None,
     created_to: float | None = None,
     limit: int = 50,
     cursor: str | None = None,
 ) -> SessionList:
-    """The caller's sessions, newest first, filtered; `next_cursor` continues the list."""
-    before = _decode_cursor(cursor)
-    if created_to is not None and (before is None or created_to < before[0]):
-        before = (created_to, "~")  # "~" sorts after every id: sessions at exactly created_to are kept
-    found: list[SessionListed] = []
-    while len(found) < limit:
-        page = await store.page(owner, before, limit)
-        if not page:
-            before = None
-            break
-        for record in page:
-            before = (record.created_at, record.id)
-            if created_from is not None and record.created_at < created_from:
-                before = None
-                break
-            row = listing_row(record)
-            wanted = (candidate_id is None or record.candidate_id == candidate_id) and (
-                status is None or record.status == status
-            )
-            if wanted and (verdict is None or row.verdict == verdict):
-                found.append(row)
-                if len(found) == limit:
-                    break
-        if before is None or len(page) < limit:
-            break
-    more = before is not None and len(found) == limit
-    return SessionList(sessions=found, next_cursor=_encode_cursor(before) if more else None)
+    """The caller's sessions, newest first, filtered; `next_cursor` continues the list (null: nothing follows).
+    One more row than asked for is looked up, so a page that ends the list says so."""
+    query = RowQuery(
+        candidate_id=candidate_id, status=status, verdict=verdict, reviewed=reviewed, created_from=created_from,
+        created_to=created_to,
+    )  # fmt: skip
+    rows, _ = await store.rows(owner, query, _decode_cursor(cursor), limit + 1)
+    page = rows[:limit]
+    more = len(rows) > limit
+    return SessionList(
+        sessions=[listed(row) for row in page], next_cursor=encode_cursor(page[-1].key) if more else None
+    )
 
 
 def events_page(record: SessionRecord, cursor: str | None, limit: int) -> EventsPage:
@@ -70,13 +57,11 @@ def events_page(record: SessionRecord, cursor: str | None, limit: int) -> Events
     )
 
 
-def _encode_cursor(before: tuple[float, str] | None) -> str | None:
-    if before is None:
-        return None
+def encode_cursor(before: Cursor) -> str:
     return base64.urlsafe_b64encode(json.dumps([before[0], before[1]]).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None) -> tuple[float, str] | None:
+def _decode_cursor(cursor: str | None) -> Cursor | None:
     if not cursor:
         return None
     try:

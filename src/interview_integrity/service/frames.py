@@ -25,10 +25,10 @@ from interview_integrity.service.sequencer import Sequencer
 from interview_integrity.service.views import frame_result
 from interview_integrity.service.webhooks import SessionWebhooks
 from interview_integrity.service.workers import Frame, Workers
-from interview_integrity.stores.base import Evidence, SessionNotFoundError, SessionRecord
+from interview_integrity.stores.base import SessionNotFoundError, SessionRecord
 from interview_integrity.vision.signals import FrameSignals
 
-MAX_EVIDENCE = 60  # snapshots a session keeps; about 20 KB each
+MAX_EVIDENCE = 60  # snapshots a session keeps (tests/vision/test_snapshot.py measures their size)
 # The first frame of a session waits this long for the frames sent with it: requests started together reach
 # the server up to a few hundred milliseconds apart on a loaded client (CI saw over 100 ms), and one that
 # arrives after a later frame was analysed can only be refused. It costs a quarter second once a session.
@@ -111,9 +111,8 @@ class FramePath:
             self._webhooks.notify(session_id, "event.high", raised)
         if applied.needs_evidence:
             # the frame that raised a medium or high event; the image is dropped as soon as it is encoded
-            jpeg = await self._workers.evidence_jpeg(image, signals)
-            for event in applied.needs_evidence:
-                snapshot = Evidence.of(event, applied.frame_index, signals.timestamp, jpeg)
+            snapshots = await self._workers.evidence(image, signals, applied.needs_evidence, applied.frame_index)
+            for snapshot in snapshots:
                 try:
                     await self._access.store.add_evidence(session_id, snapshot, MAX_EVIDENCE)
                 except SessionNotFoundError:

@@ -10,12 +10,12 @@ from pathlib import Path
 from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.summary import Summary
+from interview_integrity.service.evidence import evidence_for
 from interview_integrity.service.results import SessionReport
 from interview_integrity.service.views import build_report
 from interview_integrity.stores.base import Evidence, SessionRecord
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
-from interview_integrity.vision.snapshot import evidence_jpeg
 from interview_integrity.vision.stream import FrameStream
 from interview_integrity.vision.video import sample_frames
 
@@ -43,9 +43,8 @@ def replay_frames(
             raised_at.setdefault(event.id, timestamp)
         needs = [e for e in outcome.events if e.severity != "low" and e.id not in evidence_of]
         if evidence and needs:
-            jpeg = evidence_jpeg(frame, signals)
-            for event in needs:
-                evidence_of[event.id] = Evidence.of(event, index, timestamp, jpeg)
+            for snapshot in evidence_for(frame, signals, needs, index):
+                evidence_of[snapshot.event_id] = snapshot
     engine.finish(state)
     return Replay(state, engine.summary(state), evidence_of, raised_at)
 

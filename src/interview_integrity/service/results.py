@@ -12,7 +12,7 @@ from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.scoring import Risk, Verdict
 from interview_integrity.analysis.summary import Summary
-from interview_integrity.stores.base import Delivery, Evidence, Review, SessionStatusName
+from interview_integrity.stores.base import Decision, Delivery, Evidence, Review, SessionStatusName
 from interview_integrity.vision.signals import DetectedObject, Faces, Gaze, HeadPose, Quality
 
 
@@ -92,6 +92,9 @@ class SessionListed(SessionFacts):
     events: int = Field(description="How many events the session has raised.")
     peak_risk: float
     verdict: Verdict
+    duration_s: float = Field(description="Seconds from the first frame to the last, on the session's clock.")
+    decision: Decision | None = Field(description="A reviewer's latest decision on the whole session; null: none yet.")
+    decided_events: int = Field(description="How many of its events a reviewer has decided on.")
 
 
 class SessionList(BaseModel):

@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from interview_integrity.analysis.engine import SessionAnalyzer
@@ -16,7 +17,7 @@ from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, Conflict, NotFound, ServiceError, Unprocessable
 from interview_integrity.metrics import Metrics
 from interview_integrity.service.access import SessionAccess
-from interview_integrity.service.catalogue import events_page, list_sessions
+from interview_integrity.service.catalogue import encode_cursor, events_page, list_sessions
 from interview_integrity.service.clock import check_event, on_clock
 from interview_integrity.service.results import (
     CalibrationRestarted,
@@ -31,7 +32,7 @@ from interview_integrity.service.results import (
 from interview_integrity.service.views import build_report, ended_payload, status_of
 from interview_integrity.service.webhooks import SessionWebhooks
 from interview_integrity.service.workers import Workers
-from interview_integrity.stores.base import Decision, Review, SessionRecord
+from interview_integrity.stores.base import Decision, Evidence, Review, SessionRecord
 
 IDEMPOTENCY_TTL_S = 86_400  # an Idempotency-Key of start-session is remembered a day
 
@@ -225,6 +226,15 @@ class Sessions:
     async def list(self, owner: str | None, **filters: Any) -> SessionList:
         """The caller's sessions, newest first, filtered (catalogue.py)."""
         return await list_sessions(self._store, owner, **filters)
+
+    async def following(self, record: SessionRecord, owner: str | None, **filters: Any) -> SessionList:
+        """The session after `record` in the owner's list, filtered as given (the console's "next session")."""
+        return await list_sessions(self._store, owner, cursor=encode_cursor((record.created_at, record.id)), **filters)
+
+    async def evidence(self, session_id: str, owner: str | None) -> Sequence[Evidence]:
+        """The session's evidence snapshots (empty unless switched on)."""
+        await self.get(session_id, owner)
+        return await self._store.evidence(session_id)
 
     async def events(self, session_id: str, owner: str | None, cursor: str | None, limit: int) -> EventsPage:
         return events_page(await self.get(session_id, owner), cursor, limit)

@@ -16,7 +16,7 @@ from interview_integrity.service.results import (
     SessionStatus,
     StreamFacts,
 )
-from interview_integrity.stores.base import SessionRecord
+from interview_integrity.stores.base import SessionRecord, SessionRow
 from interview_integrity.vision.signals import FrameSignals
 
 
@@ -56,15 +56,20 @@ def facts(record: SessionRecord) -> SessionFacts:
     )
 
 
-def listing_row(record: SessionRecord) -> SessionListed:
-    engine = SessionAnalyzer(record.policy)
-    risk = current_risk(record.state.risk, record.state.events, record.policy, engine.now(record.state))
+def listed(row: SessionRow) -> SessionListed:
     return SessionListed(
-        **dict(facts(record)),
-        frames_analyzed=record.state.frames,
-        events=len(record.state.events),
-        peak_risk=round(record.state.risk.peak, 1),
-        verdict=risk.verdict,
+        session_id=row.id,
+        candidate_id=row.candidate_id,
+        status=row.status,
+        created_at=row.created_at,
+        ended_at=row.ended_at,
+        frames_analyzed=row.frames,
+        events=row.events,
+        peak_risk=row.peak_risk,
+        verdict=row.verdict,
+        duration_s=row.duration_s,
+        decision=row.decision,
+        decided_events=row.decided_events,
     )
 
 

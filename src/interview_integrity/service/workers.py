@@ -14,14 +14,16 @@ from contextlib import contextmanager
 import cv2
 import numpy as np
 
+from interview_integrity.analysis.events import Event
 from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, InvalidInput, PayloadTooLarge
+from interview_integrity.service.evidence import evidence_for
+from interview_integrity.stores.base import Evidence
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.decode import ImageDecodeError, ImageTooLargeError
 from interview_integrity.vision.schedule import StreamSchedule
 from interview_integrity.vision.signals import FaceTrack, FrameSignals
-from interview_integrity.vision.snapshot import evidence_jpeg
 
 # encoded bytes (REST, the WebSocket), base64 text, or pixels a media track already decoded (WebRTC, BGR)
 Frame = bytes | str | Array
@@ -71,8 +73,10 @@ class Workers:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._analyze, frame, timestamp, track, schedule, identity)
 
-    async def evidence_jpeg(self, image: Array, signals: FrameSignals) -> bytes:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, evidence_jpeg, image, signals)
+    async def evidence(self, image: Array, signals: FrameSignals, events: list[Event], index: int) -> list[Evidence]:
+        """The frame's evidence for `events` (service/evidence.py), made on a worker."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, evidence_for, image, signals, events, index)
 
     def _analyze(
         self, frame: Frame, timestamp: float, track: FaceTrack | None, schedule: StreamSchedule | None, identity: bool

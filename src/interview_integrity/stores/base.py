@@ -14,23 +14,25 @@ within one).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.engine import SessionState
-from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.analysis.scoring import verdict
 from interview_integrity.errors import ServiceError
+from interview_integrity.stores.rows import Cursor, Decision, RowQuery, SessionRow, SessionStatusName
 from interview_integrity.vision.schedule import StreamSchedule
 from interview_integrity.vision.signals import FaceTrack
 
 T = TypeVar("T")
-SessionStatusName = Literal["active", "ended"]
-Decision = Literal["confirmed", "dismissed"]
+__all__ = [
+    "Cursor", "Decision", "Delivery", "Evidence", "EvidenceBox", "Expiry", "Review", "RowQuery", "SessionNotFoundError",
+    "SessionRecord", "SessionRow", "SessionStatusName", "SessionStore", "StoreUnavailableError",
+]  # fmt: skip
 
 
 class SessionNotFoundError(KeyError):
@@ -47,21 +49,33 @@ class StoreUnavailableError(ServiceError):
         super().__init__(message, retry_after=1)
 
 
+class EvidenceBox(BaseModel):
+    """Something the frame showed, as a share of the picture's width and height (0-1, from its top left)."""
+
+    label: str = Field(description="`face`, or the object's label (`cell phone`, `book`, `person`, ...).")
+    x: float
+    y: float
+    width: float
+    height: float
+    confidence: float | None = None
+    event: bool = Field(default=False, description="One of the things the event is about (drawn strongest).")
+
+
 class Evidence(BaseModel):
-    """A small JPEG of the frame that raised a medium or high event, boxes drawn. Only when switched on."""
+    """The frame that raised a medium or high event: a JPEG of it (at most 640 px wide), what was found in it as
+    boxes beside the picture, and the event's region cropped at the frame's own resolution. Only when switched
+    on. Snapshots made before boxes were kept have none, and their boxes drawn into the picture."""
 
     event_id: str
     event_type: str
     frame_index: int
     timestamp: float
     jpeg_base64: str
-
-    @classmethod
-    def of(cls, event: Event, frame_index: int, timestamp: float, jpeg: bytes) -> Evidence:
-        return cls(
-            event_id=event.id, event_type=event.type, frame_index=frame_index, timestamp=timestamp,
-            jpeg_base64=base64.b64encode(jpeg).decode(),
-        )  # fmt: skip
+    width: int | None = Field(default=None, description="The picture's pixels.")
+    height: int | None = None
+    boxes: list[EvidenceBox] = Field(default_factory=list)
+    crop_base64: str | None = Field(default=None, description="The event's region at the frame's resolution.")
+    crop: EvidenceBox | None = Field(default=None, description="Where the crop lies in the picture.")
 
 
 class Delivery(BaseModel):
@@ -111,6 +125,28 @@ class SessionRecord(BaseModel):
     notified_high: bool = Field(default=False, description="The first high-severity event's webhook was sent.")
     webhooks: list[Delivery] = Field(default_factory=list, description="Webhook deliveries for this session.")
 
+    def row(self, expires_at: float) -> SessionRow:
+        """What a list shows of the session (rows.py)."""
+        state = self.state
+        final = (self.report or {}).get("verdict") if self.status == "ended" else None
+        decisions = {r.event_id: r.decision for r in self.reviews}  # the latest decision on each counts
+        first, last = state.first_timestamp, state.last_timestamp
+        return SessionRow(
+            id=self.id,
+            candidate_id=self.candidate_id,
+            created_at=self.created_at,
+            ended_at=self.ended_at,
+            status=self.status,
+            verdict=final or verdict(state.risk.peak, state.events, self.policy),
+            peak_risk=round(state.risk.peak, 1),
+            events=len(state.events),
+            frames=state.frames,
+            duration_s=round(last - first, 2) if first is not None and last is not None else 0.0,
+            decision=decisions.get(None),
+            decided_events=sum(1 for event_id in decisions if event_id is not None),
+            expires_at=round(expires_at, 3),
+        )
+
 
 class Expiry:
     def __init__(self, idle_ttl_s: int, retention_s: int) -> None:
@@ -144,8 +180,11 @@ class SessionStore(Protocol):
         """The session's snapshots, in time order."""
         ...
 
-    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
-        """Up to `count` of the owner's sessions, newest first, created before `before` (created_at, id)."""
+    async def rows(
+        self, owner: str | None, query: RowQuery, before: Cursor | None, count: int
+    ) -> tuple[list[SessionRow], Cursor | None]:
+        """Up to `count` rows of the owner's sessions that `query` matches, newest first, created before `before`;
+        and where to go on from (None: no session is left to look at)."""
         ...
 
     async def remember(self, key: str, value: str, ttl_s: int) -> str | None:

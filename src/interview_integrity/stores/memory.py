@@ -8,7 +8,15 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
-from interview_integrity.stores.base import Evidence, Expiry, SessionNotFoundError, SessionRecord
+from interview_integrity.stores.base import (
+    Cursor,
+    Evidence,
+    Expiry,
+    RowQuery,
+    SessionNotFoundError,
+    SessionRecord,
+    SessionRow,
+)
 
 T = TypeVar("T")
 
@@ -21,6 +29,7 @@ class MemoryStore:
         self._records: dict[str, tuple[str, float, bool]] = {}  # id -> (json, expires_at, active)
         self._evidence: dict[str, dict[str, str]] = {}  # id -> event id -> snapshot JSON
         self._owned: dict[str, tuple[str | None, float]] = {}  # id -> (owner, created_at), for listing
+        self._rows: dict[str, SessionRow] = {}  # id -> what a list shows of it (rows.py); never handed out to change
         self._remembered: dict[str, tuple[str, float]] = {}  # key -> (value, expires_at)
         self._lock = asyncio.Lock()
 
@@ -36,11 +45,13 @@ class MemoryStore:
     def _drop(self, session_id: str) -> bool:
         self._evidence.pop(session_id, None)
         self._owned.pop(session_id, None)
+        self._rows.pop(session_id, None)
         return self._records.pop(session_id, None) is not None
 
     def _put(self, record: SessionRecord) -> None:
-        expires = self._clock() + self._expiry.ttl(record)
-        self._records[record.id] = (record.model_dump_json(), expires, record.status == "active")
+        ttl = self._expiry.ttl(record)
+        self._records[record.id] = (record.model_dump_json(), self._clock() + ttl, record.status == "active")
+        self._rows[record.id] = record.row(time.time() + ttl)
 
     async def create(self, record: SessionRecord) -> None:
         async with self._lock:
@@ -81,21 +92,29 @@ class MemoryStore:
         snapshots = [Evidence.model_validate_json(item) for item in self._evidence.get(session_id, {}).values()]
         return sorted(snapshots, key=lambda e: (e.timestamp, e.frame_index))
 
-    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
+    async def rows(
+        self, owner: str | None, query: RowQuery, before: Cursor | None, count: int
+    ) -> tuple[list[SessionRow], Cursor | None]:
         ordered = sorted(
             ((created, session_id) for session_id, (who, created) in self._owned.items() if who == owner),
             reverse=True,
         )
-        found = []
+        found: list[SessionRow] = []
         for key in ordered:
             if before is not None and key >= before:
                 continue
-            record = await self.get(key[1])
-            if record is not None:
-                found.append(record)
-            if len(found) >= count:
+            if query.created_to is not None and key[0] > query.created_to:
+                continue
+            if query.created_from is not None and key[0] < query.created_from:
                 break
-        return found
+            if self._live(key[1]) is None:
+                continue
+            row = self._rows[key[1]]
+            if query.matches(row):
+                found.append(row.model_copy())
+                if len(found) == count:
+                    return found, key
+        return found, None
 
     async def remember(self, key: str, value: str, ttl_s: int) -> str | None:
         async with self._lock:

@@ -26,13 +26,17 @@ from redis.exceptions import RedisError, WatchError
 
 from interview_integrity.errors import Busy
 from interview_integrity.stores.base import (
+    Cursor,
     Evidence,
     Expiry,
+    RowQuery,
     SessionNotFoundError,
     SessionRecord,
+    SessionRow,
     StoreUnavailableError,
 )
 from interview_integrity.stores.connection import answering, connect_redis
+from interview_integrity.stores.listing import Keys, forget, scan_rows, write
 
 T = TypeVar("T")
 log = logging.getLogger("interview_integrity.store")
@@ -40,7 +44,6 @@ _PREFIX = "ii:session:"
 _EVIDENCE = "ii:evidence:"
 _QUEUE, _LOCK = "ii:queue:", "ii:turn:"
 _ACTIVE = "ii:active"  # sorted set: session id -> expiry (unix seconds) of active sessions
-_OWNED = "ii:owner:"  # sorted set per owner: session id -> created_at, for listing
 _REMEMBERED = "ii:remember:"
 _MAX_RETRIES = 100
 _TURN_WAIT_S = 20.0  # a frame that waits longer for its turn is refused (503) and its member expires
@@ -84,10 +87,6 @@ return 1
 """
 
 
-def _owned(owner: str | None) -> str:
-    return _OWNED + (owner or "-")
-
-
 class RedisStore:
     def __init__(self, client: aioredis.Redis, expiry: Expiry) -> None:
         self._redis = client
@@ -98,6 +97,9 @@ class RedisStore:
         return cls(await connect_redis(url), expiry)
 
     def _index_active(self, pipe: aioredis.client.Pipeline, record: SessionRecord, ttl: int) -> None:
+        """What is kept beside a record, written in the same transaction: its row and its place in the listing
+        (listing.py), the index of active sessions, its evidence's expiry."""
+        write(pipe, record, record.row(time.time() + ttl))
         if record.status == "active":
             pipe.zadd(_ACTIVE, {record.id: time.time() + ttl})
         else:
@@ -110,7 +112,6 @@ class RedisStore:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(_PREFIX + record.id, record.model_dump_json(), ex=ttl)
                 self._index_active(pipe, record, ttl)
-                pipe.zadd(_owned(record.owner), {record.id: record.created_at})
                 await pipe.execute()
 
     async def get(self, session_id: str) -> SessionRecord | None:
@@ -151,30 +152,15 @@ class RedisStore:
                 pipe.delete(_EVIDENCE + session_id)
                 pipe.zrem(_ACTIVE, session_id)
                 if record is not None:
-                    pipe.zrem(_owned(record.owner), session_id)
+                    forget(pipe, Keys(record.owner), record.row(0.0))
                 deleted = (await pipe.execute())[0]
         return bool(deleted)
 
-    async def page(self, owner: str | None, before: tuple[float, str] | None, count: int) -> list[SessionRecord]:
-        key, cursor = _owned(owner), before
-        found: list[SessionRecord] = []
+    async def rows(
+        self, owner: str | None, query: RowQuery, before: Cursor | None, count: int
+    ) -> tuple[list[SessionRow], Cursor | None]:
         with answering():
-            while len(found) < count:
-                top: float | str = "+inf" if cursor is None else cursor[0]
-                raw: list[tuple[str, float]] = await self._redis.zrevrangebyscore(
-                    key, top, "-inf", start=0, num=2 * count + 1, withscores=True
-                )  # type: ignore[assignment]
-                rows = [(str(sid), float(score)) for sid, score in raw]
-                rows = [(sid, score) for sid, score in rows if cursor is None or (score, sid) < cursor]
-                if not rows:
-                    break
-                records = await self._redis.mget([_PREFIX + sid for sid, _ in rows])
-                gone = [sid for (sid, _), data in zip(rows, records, strict=True) if data is None]
-                if gone:
-                    await self._redis.zrem(key, *gone)  # expired since: the index forgets them too
-                found += [SessionRecord.model_validate_json(data) for data in records if data is not None]
-                cursor = (rows[-1][1], rows[-1][0])
-        return found[:count]
+            return await scan_rows(self._redis, owner, _PREFIX, query, before, count)
 
     async def remember(self, key: str, value: str, ttl_s: int) -> str | None:
         with answering():

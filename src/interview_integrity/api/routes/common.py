@@ -27,9 +27,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         503: "Busy or not ready (see Retry-After)",
     }.items()
 }
-# a page's errors are JSON too: say so, or the page's media type is assumed for them
+# a page's errors are JSON, or a page for a browser that asks for HTML (api/errors.py): say both
 HTML_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {**spec, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
+    status: {
+        **spec,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}},
+            "text/html": {"schema": {"type": "string", "description": "A page that says what went wrong."}},
+        },
+    }
     for status, spec in ERRORS.items()
 }
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
+from interview_integrity.api.state import ServicesDep
 from interview_integrity.errors import NotFound
 
 router = APIRouter()
@@ -15,8 +16,8 @@ BUNDLE = STATIC / "demo.js"
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Interview integrity: live demo</title></head>
-<body style="margin:0;background:#f6f7f9"><div id="root"></div>
+<title>Interview integrity: live demo</title><link rel="icon" href="/favicon.ico"></head>
+<body style="margin:0;background:#f6f7f9"><div id="root" data-evidence-snapshots="{evidence}"></div>
 <script type="module" src="/static/demo.js"></script></body></html>"""
 
 NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo not built</title></head>
@@ -28,9 +29,12 @@ The API itself works: see <a href="/docs">/docs</a>.</p></body></html>"""
 
 
 @router.get("/demo", response_class=HTMLResponse, tags=["service"], include_in_schema=False)
-async def demo() -> HTMLResponse:
-    """Allow the camera, see yourself analysed live, end the session and read the report."""
-    return HTMLResponse(PAGE if BUNDLE.exists() else NOT_BUILT)
+async def demo(services: ServicesDep) -> HTMLResponse:
+    """Allow the camera, see yourself analysed live, end the session and read the report. The page says
+    truly what this server keeps: whether it stores evidence snapshots is its setting, given to the page."""
+    if not BUNDLE.exists():
+        return HTMLResponse(NOT_BUILT)
+    return HTMLResponse(PAGE.replace("{evidence}", str(services.settings.evidence_snapshots).lower()))
 
 
 @router.get("/static/demo.js", include_in_schema=False)

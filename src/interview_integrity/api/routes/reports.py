@@ -33,7 +33,8 @@ async def session_report(session_id: str, services: ServicesDep, owner: OwnerDep
     responses={**HTML_ERRORS, 200: {"content": {"text/html": {}}, "description": "A self-contained page"}},
 )
 async def session_report_page(session_id: str, services: ServicesDep, access: ReportAccessDep) -> HTMLResponse:
-    """The reviewer's page. With keys on, open it with the key or with a signed link (`GET .../report-link`)."""
+    """The reviewer's page. With keys on, open it with the key, a signed link (`GET .../report-link`), or after
+    signing in to the console (/console) in the same browser."""
     report = await pipeline_of(services).sessions.report(session_id, access.owner, signed=access.signed)
     headers = {"Content-Security-Policy": _PAGE_POLICY, "Referrer-Policy": "no-referrer", "Cache-Control": "private"}
     return HTMLResponse(render_report(report.model_dump(mode="json")), headers=headers)
@@ -52,5 +53,8 @@ async def report_link(
     settings = services.settings
     expires = int(time.time() + (ttl_s or settings.report_link_ttl_s))
     signature = links.signature(links.secret(settings.report_link_secret, settings.api_keys), session_id, expires)
-    path = f"/sessions/{session_id}/report.html?expires={expires}&signature={signature}"
-    return ReportLink(url=str(request.base_url).rstrip("/") + path, path=path, expires_at=expires)
+    signed = f"expires={expires}&signature={signature}"
+    path = f"/sessions/{session_id}/report.html?{signed}"
+    base = str(request.base_url).rstrip("/")
+    console = f"{base}/console/sessions/{session_id}?{signed}"
+    return ReportLink(url=base + path, path=path, console_url=console, expires_at=expires)

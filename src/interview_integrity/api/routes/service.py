@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from interview_integrity import __version__
@@ -36,14 +37,17 @@ class Readiness(BaseModel):
     webhooks: bool
 
 
-@router.get("/", operation_id="getService")
-async def root() -> ServiceInfo:
-    """Service name, version and links."""
+@router.get("/", operation_id="getService", response_model=ServiceInfo)
+async def root(request: Request) -> ServiceInfo | Response:
+    """Service name, version and links. A browser asking for a page is sent to the reviewer's console."""
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse("/console", status_code=303)
     return ServiceInfo(
         service="interview-integrity",
         version=__version__,
         links={"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json", "health": "/health",
-               "ready": "/ready", "metrics": "/metrics", "websocket": "/ws/stream", "demo": "/demo"},
+               "ready": "/ready", "metrics": "/metrics", "websocket": "/ws/stream", "demo": "/demo",
+               "console": "/console"},
     )  # fmt: skip
 
 

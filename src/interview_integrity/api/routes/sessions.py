@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
 from interview_integrity import logs
 from interview_integrity.analysis.policy import PolicyOverrides
+from interview_integrity.analysis.scoring import Verdict
 from interview_integrity.api.routes.common import ERRORS, pipeline_of
 from interview_integrity.api.schemas import (
     CalibrationRestarted,
@@ -25,9 +26,9 @@ from interview_integrity.api.schemas import (
     SessionStatus,
     WebhookLog,
 )
-from interview_integrity.api.security import OwnerDep
+from interview_integrity.api.security import OwnerDep, key_name
 from interview_integrity.api.state import ServicesDep
-from interview_integrity.stores.base import Review
+from interview_integrity.stores.base import Review, SessionStatusName
 
 router = APIRouter(tags=["sessions"])
 IdempotencyKey = Annotated[
@@ -74,8 +75,11 @@ async def list_sessions(
     services: ServicesDep,
     owner: OwnerDep,
     candidate_id: Annotated[str | None, Query(max_length=200)] = None,
-    status: Literal["active", "ended"] | None = None,
-    verdict: Literal["clear", "review", "high_risk"] | None = None,
+    status: SessionStatusName | None = None,
+    verdict: Verdict | None = None,
+    reviewed: Annotated[
+        bool | None, Query(description="true: a reviewer decided on the whole session; false: not yet.")
+    ] = None,
     created_from: Annotated[float | None, Query(ge=0, description="Unix time, inclusive.")] = None,
     created_to: Annotated[float | None, Query(ge=0, description="Unix time, inclusive.")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -83,8 +87,8 @@ async def list_sessions(
 ) -> SessionList:
     """The caller's sessions, newest first, filtered; `next_cursor` gives the next page."""
     return await pipeline_of(services).sessions.list(
-        owner, candidate_id=candidate_id, status=status, verdict=verdict, created_from=created_from,
-        created_to=created_to, limit=limit, cursor=cursor,
+        owner, candidate_id=candidate_id, status=status, verdict=verdict, reviewed=reviewed,
+        created_from=created_from, created_to=created_to, limit=limit, cursor=cursor,
     )  # fmt: skip
 
 
@@ -139,10 +143,11 @@ async def client_event(
 
 @router.post("/sessions/{session_id}/review", status_code=201, operation_id="reviewEvent", responses=ERRORS)
 async def review(session_id: str, body: ReviewCreate, services: ServicesDep, owner: OwnerDep) -> Review:
-    """Record a reviewer's decision on an event (or the whole session), with their name. The measured events
-    never change."""
+    """Record a reviewer's decision on an event (or the whole session), with their name (without one, the API
+    key's name). The measured events never change."""
     sessions = pipeline_of(services).sessions
-    return await sessions.review(session_id, owner, body.event_id, body.decision, body.note, body.reviewer)
+    reviewer = body.reviewer or key_name(services, owner)
+    return await sessions.review(session_id, owner, body.event_id, body.decision, body.note, reviewer)
 
 
 @router.get("/sessions/{session_id}/webhooks", operation_id="listWebhookDeliveries", responses=ERRORS)
