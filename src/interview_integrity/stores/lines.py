@@ -9,8 +9,10 @@ replicas), and a frame that arrives after a later one was analysed can only be r
 waiting frame does not always go at once: `Window.ready` says when it may. It goes at once when it is the
 session's next frame (no later than one usual interval and a half after the session's last analysed frame),
 when it cannot have an earlier frame on its way (timed on arrival, or a stream's, which sends one frame at a
-time), when `frames` of the session wait, or when the session's frames have waited `seconds`. Frames sent
-in order never wait; a burst of frames released together lines up in time order.
+time), when `frames` of the session wait, or when the session's frames have waited `seconds` with nothing
+analysed (since the first of them arrived or the last turn ended, whichever is later: frames queued behind
+a slow frame have not waited for a gap to fill). Frames sent in order never wait; a burst of frames released
+together lines up in time order.
 
 `Lines` keeps the lines of one process (the memory store's `turn`); the Redis store applies the same rule in
 Redis, across processes (redis_turns.py). Sessions never wait for each other.
@@ -45,7 +47,8 @@ class Window:
         interval: float | None,
     ) -> bool:
         """May the earliest waiting frame go? `waiting` counts the session's waiting frames (this one too),
-        `waited_s` is how long the first of them to arrive has waited; `last` and `interval` are the session's
+        `waited_s` is how long they have waited with no frame analysed (since the first of them arrived or the
+        last turn ended, whichever is later); `last` and `interval` are the session's
         last analysed frame and its usual interval between frames (0 or None: not known yet)."""
         if not reorder or waiting >= self.frames or waited_s >= self.seconds:
             return True
@@ -73,6 +76,7 @@ class _Line:
     waiting: list[_Waiting] = field(default_factory=list)
     holder: asyncio.Future[None] | None = None
     timer: asyncio.TimerHandle | None = None
+    freed: float = 0.0  # when the last turn ended (loop time)
 
 
 class Lines:
@@ -125,7 +129,7 @@ class Lines:
             return
         head = line.waiting[0]
         loop = asyncio.get_running_loop()
-        waited = loop.time() - min(w.arrived for w in line.waiting)
+        waited = loop.time() - max(line.freed, min(w.arrived for w in line.waiting))
         last, interval = self._place(session_id)
         if self._window.ready(head.timestamp, head.reorder, len(line.waiting), waited, last, interval):
             heapq.heappop(line.waiting)
@@ -138,4 +142,5 @@ class Lines:
         line = self._lines.get(session_id)
         if line is not None:
             line.holder = None
+            line.freed = asyncio.get_running_loop().time()
             self._advance(session_id)

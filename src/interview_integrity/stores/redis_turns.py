@@ -33,8 +33,10 @@ _LINE_KEEP_S = 60  # a line nobody asks about any more expires
 
 # KEYS: line, waiting, turn, place. ARGV: member, timestamp, reorder (0/1), lease ms, window frames, window ms,
 # next within (usual intervals), line expiry s. Notes that the member still waits, drops members that stopped
-# asking for longer than a lease, then gives the member the turn when it is the earliest and the window lets it.
+# asking for longer than a lease, then gives the member the turn when it is the earliest and the window lets it
+# (the window counts from the first member's arrival or the last turn's end, whichever is later).
 _TAKE = """
+local FREED = '-freed'
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local lease = tonumber(ARGV[4])
@@ -61,6 +63,7 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   end
 end
 if redis.call('EXISTS', KEYS[3]) == 1 or redis.call('ZRANGE', KEYS[1], 0, 0)[1] ~= ARGV[1] then return 0 end
+if seen[FREED] then first = math.max(first, tonumber(seen[FREED])) end
 local ready = ARGV[3] == '0' or waiting >= tonumber(ARGV[5]) or now - first >= tonumber(ARGV[6])
 if not ready then
   local place = redis.call('HMGET', KEYS[4], 'last', 'interval')
@@ -80,9 +83,15 @@ _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 """
-# KEYS: line, waiting, turn; ARGV: member
+# KEYS: line, waiting, turn; ARGV: member, line expiry s. A turn that ends notes when, for the window (`-freed`
+# in the waiting hash is no member: members are hex).
 _END = """
-if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+if redis.call('GET', KEYS[3]) == ARGV[1] then
+  redis.call('DEL', KEYS[3])
+  local clock = redis.call('TIME')
+  redis.call('HSET', KEYS[2], '-freed', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000))
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
@@ -128,7 +137,7 @@ class RedisTurns:
         finally:
             try:
                 with answering():
-                    await self._end(keys=keys, args=[member])
+                    await self._end(keys=keys, args=[member, _LINE_KEEP_S])
             except StoreUnavailableError:
                 pass  # the turn lapses by itself within a lease
             woken = self._ended.pop(session_id, None)
