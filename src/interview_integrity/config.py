@@ -219,7 +219,8 @@ class FrameSettings(BaseModel):
         0.5,
         ge=0,
         le=10,
-        description="...or until the session's frames have waited this long: then the earliest goes. Frames sent "
+        description="...or until the session's frames have waited this long with none analysed (since the first "
+        "arrived or the last turn ended): then the earliest goes. Frames sent "
         "together reach the server up to a few hundred milliseconds apart on a loaded client; a frame that arrives "
         "after a later one was analysed can only be refused (409). It costs a session's first two frames and a "
         "frame after a skipped one up to this long, and nothing to frames sent in order.",
