@@ -26,7 +26,8 @@ export interface SessionCheck {
 }
 export interface Risk { score: number; level: 'low' | 'medium' | 'high'; verdict: 'clear' | 'review' | 'high_risk' }
 export interface FrameResult {
-  session_id: string; frame_index: number; timestamp: number; processing_ms: number;
+  session_id: string; frame_index: number; timestamp: number; frame_id: string | null; resent: boolean;
+  processing_ms: number;
   faces: { count: number; boxes: { box: Box; confidence: number; presence: number | null }[]; primary_index: number | null; followed: boolean };
   gaze: { direction: Direction; confidence: number; horizontal_deg: number | null; vertical_deg: number | null; reason: string | null };
   head_pose: { yaw: number; pitch: number; roll: number } | null;
@@ -97,7 +98,7 @@ export class InterviewClient {
   constructor(baseUrl?: string, options?: ClientOptions);
   readonly streamUrl: string;
   startSession(candidateId: string, options?: { policy?: string | object; metadata?: object; evidence?: boolean }): Promise<string>;
-  analyzeFrame(sessionId: string, frame: Blob | ArrayBuffer | Uint8Array, options?: { timestamp?: number }): Promise<FrameResult>;
+  analyzeFrame(sessionId: string, frame: Blob | ArrayBuffer | Uint8Array, options?: { timestamp?: number; frameId?: string }): Promise<FrameResult>;
   analyzeFrameFromBlob(sessionId: string, blob: Blob, options?: { timestamp?: number }): Promise<FrameResult>;
   analyzeFrameFromCanvas(sessionId: string, canvas: HTMLCanvasElement | OffscreenCanvas, options?: { timestamp?: number; quality?: number }): Promise<FrameResult>;
   analyzeFrameFromVideo(sessionId: string, video: HTMLVideoElement, options?: { timestamp?: number; quality?: number }): Promise<FrameResult>;

@@ -101,11 +101,13 @@ export class InterviewClient {
     return (await this.request('POST', '/start-session', { json: body })).session_id;
   }
 
-  /** One encoded frame (Blob, File, ArrayBuffer or Uint8Array). */
-  async analyzeFrame(sessionId, frame, { timestamp } = {}) {
+  /** One encoded frame (Blob, File, ArrayBuffer or Uint8Array). Sent again with its timestamp or frameId, it is
+   * answered as before (`resent: true`), never counted twice. */
+  async analyzeFrame(sessionId, frame, { timestamp, frameId } = {}) {
     const form = new FormData();
     form.append('session_id', sessionId);
     if (timestamp !== undefined) form.append('timestamp', String(timestamp));
+    if (frameId !== undefined) form.append('frame_id', String(frameId));
     const blob = frame instanceof Blob ? frame : new Blob([frame], { type: 'image/jpeg' });
     form.append('frame', blob, 'frame.jpg');
     return this.request('POST', '/analyze-frame', { form });

@@ -56,6 +56,13 @@ class RedisServer:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def pause(self) -> None:
+        """SIGSTOP: Redis keeps its connections and answers nothing, as a stalled machine does."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
@@ -95,7 +102,10 @@ class ServiceProcess:
             stderr=subprocess.STDOUT,
         )
         if wait_ready:
-            wait_for(self._ready, 90, f"the service on port {self.port}")
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        wait_for(self._ready, timeout, f"the service on port {self.port}")
 
     @property
     def url(self) -> str:

@@ -18,6 +18,8 @@ test('every REST method, as the documentation promises', async () => {
   const first = await client.analyzeFrame(sessionId, await image('face1_grace_hopper.jpg'), { timestamp: 0 });
   assert.equal(first.faces.count, 1);
   assert.equal(first.gaze.direction, 'center');
+  const again = await client.analyzeFrame(sessionId, await image('face1_grace_hopper.jpg'), { timestamp: 0, frameId: 'f-0' });
+  assert.deepEqual(again, { ...first, resent: true, frame_id: 'f-0' });  // answered as before, counted once
   const blob = new Blob([await image('faces2_portraits.jpg')], { type: 'image/jpeg' });
   assert.equal((await client.analyzeFrameFromBlob(sessionId, blob, { timestamp: 1 })).faces.count, 2);
   assert.equal((await client.sendClientEvent(sessionId, 'tab_hidden')).event.type, 'tab_hidden');

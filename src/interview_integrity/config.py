@@ -206,6 +206,42 @@ class VisionSettings(BaseModel):
     )
 
 
+class FrameSettings(BaseModel):
+    """How a session's frames are put in order and counted once (FRAMES__WINDOW_FRAMES=8, ...)."""
+
+    window_frames: int = Field(
+        8,
+        ge=1,
+        description="A frame that may have earlier frames still on their way (it is not the next one after the "
+        "session's last) waits for them until this many of the session's frames wait...",
+    )
+    window_s: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="...or until the session's frames have waited this long with none analysed (since the first "
+        "arrived or the last turn ended): then the earliest goes. Frames sent "
+        "together reach the server up to a few hundred milliseconds apart on a loaded client; a frame that arrives "
+        "after a later one was analysed can only be refused (409). It costs a session's first two frames and a "
+        "frame after a skipped one up to this long, and nothing to frames sent in order.",
+    )
+    answers_kept: int = Field(
+        64,
+        ge=1,
+        le=1000,
+        description="The answers of a session's latest frames kept beside it (about 1.1 KB each, expiring with it), so "
+        "a frame sent again (the same timestamp or frame_id) is answered again, never analysed or counted twice: "
+        "64 frames are 13 s at 5 fps.",
+    )
+    turn_lease_s: float = Field(
+        3.0,
+        gt=0.3,
+        le=60,
+        description="With Redis, the session's turn is a lease of this length, renewed every third of it while its "
+        "frame is analysed: a process that dies mid-frame holds its session up to this long.",
+    )
+
+
 class WebRTCSettings(BaseModel):
     """The WebRTC endpoint (POST /sessions/{id}/webrtc). Environment: WEBRTC__FPS=5, ..."""
 
@@ -246,10 +282,15 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address to listen on (HOST; the container uses 0.0.0.0).")
     port: int = Field(8000, description="Port to listen on (PORT).")
     uvicorn_workers: int = Field(
-        1, ge=1, description="Worker processes, each with its own models (~340 MB); more than one needs Redis."
+        1,
+        ge=1,
+        description="Worker processes, each with its own models (about 450 MB RSS with WORKERS=1, docs/DEPLOYMENT.md); "
+        "more than one needs Redis.",
     )
     session_store: Literal["memory", "redis"] = Field(
-        "memory", description="Where session state lives: memory (one process) or redis (workers and replicas)."
+        "memory",
+        description="Where session state lives: memory (one process; every session is lost when the process stops or "
+        "restarts) or redis (workers and replicas; sessions outlive a restart, docs/DEPLOYMENT.md).",
     )
     redis_url: str = Field("redis://localhost:6379/0", description="Used when SESSION_STORE=redis.")
     session_idle_ttl_s: int = Field(900, gt=0, description="An active session with no request for this long expires.")
@@ -292,6 +333,7 @@ class Settings(BaseSettings):
         "happen to send at once. With three, 10 sessions at 5 fps on 2 cores had 1-2 of 1,500 frames refused in "
         "4 of 6 runs; with four, none in 4 runs.",
     )
+    frames: FrameSettings = Field(default_factory=FrameSettings)
     evidence_snapshots: bool = Field(
         False,
         description="Keep a small JPEG of the frame behind each medium/high event (per-session option "

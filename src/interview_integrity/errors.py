@@ -20,10 +20,12 @@ ErrorCode = Literal[
     "not_found", "session_not_found", "event_not_found", "webrtc_disabled", "not_built", "method_not_allowed",
     "request_timeout",
     # 409: the session's state
-    "conflict", "session_ended", "frame_out_of_order", "rule_disabled", "webrtc_active", "idempotency_key_spent",
+    "conflict", "session_ended", "frame_out_of_order", "frame_already_analysed", "rule_disabled", "webrtc_active",
+    "idempotency_key_spent",
     # 413, 415, 422, 429
     "payload_too_large", "image_too_large", "unsupported_media_type",
-    "validation_error", "invalid_policy", "invalid_reference_photo", "idempotency_conflict", "rate_limited",
+    "validation_error", "invalid_policy", "invalid_reference_photo", "idempotency_conflict", "frame_id_reused",
+    "rate_limited",
     # 5xx
     "busy", "not_ready", "identity_unavailable", "store_unavailable", "internal_error", "http_error",
 ]  # fmt: skip
@@ -77,4 +79,9 @@ class RateLimited(ServiceError):
 
 
 class Busy(ServiceError):
+    """503: the service cannot take this now, and says when to try again (every 503 has a Retry-After)."""
+
     status, code = 503, "busy"
+
+    def __init__(self, message: str, *, code: ErrorCode | None = None, retry_after: float = 1) -> None:
+        super().__init__(message, code=code, retry_after=retry_after)

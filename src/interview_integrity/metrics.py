@@ -9,6 +9,9 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.frames = Counter("ii_frames_analyzed_total", "Frames analysed.", registry=self.registry)
+        self.resent = Counter(
+            "ii_frames_resent_total", "Frames sent again, answered as before.", registry=self.registry
+        )
         self.skipped = Counter("ii_frames_skipped_total", "Stale WebSocket frames skipped.", registry=self.registry)
         self.latency = Histogram(
             "ii_frame_latency_seconds",

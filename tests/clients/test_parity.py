@@ -54,13 +54,15 @@ def test_every_sync_method_against_a_live_server(service: ServiceProcess) -> Non
         face = (DATA / "face1_grace_hopper.jpg").read_bytes()
         assert client.set_reference_photo(session_id, face)["reference_photo"] == "kept"
         assert client.analyze_frame(session_id, face, 0.0)["faces"]["count"] == 1
+        once = client.analyze_frame(session_id, face, 0.2, frame_id="f-1")
+        assert client.analyze_frame(session_id, face, 0.2, frame_id="f-1") == {**once, "resent": True}
         two = cv2.imread(str(DATA / "faces2_portraits.jpg"))
         assert client.analyze_frame_from_array(session_id, two, 0.5)["faces"]["count"] == 2
         assert client.analyze_frame_from_file(session_id, DATA / "noface_coffee.png", 1.0)["faces"]["count"] == 0
         event = client.send_client_event(session_id, "tab_hidden", 1.2)["event"]
         assert event["type"] == "tab_hidden"
         assert client.calibrate(session_id)["calibration"] == "restarted"
-        assert client.get_status(session_id)["frames_analyzed"] == 3
+        assert client.get_status(session_id)["frames_analyzed"] == 4  # f-1 once, though sent twice
         assert client.get_report(session_id)["status"] == "active"
         assert client.end_session(session_id)["status"] == "ended"
         decision = client.review(session_id, "dismissed", event_id=event["id"], note="a notification", reviewer="ana")
@@ -92,6 +94,8 @@ async def test_every_async_method_against_a_live_server(service: ServiceProcess)
         face = (DATA / "face1_grace_hopper.jpg").read_bytes()
         assert (await client.set_reference_photo(session_id, face))["reference_photo"] == "kept"
         assert (await client.analyze_frame(session_id, face, 0.0))["faces"]["count"] == 1
+        again = await client.analyze_frame(session_id, face, 0.0, frame_id="f-0")  # the frame at 0.0, now with an id
+        assert again["resent"] is True and again["frame_id"] == "f-0" and again["frame_index"] == 0
         two = cv2.imread(str(DATA / "faces2_portraits.jpg"))
         assert (await client.analyze_frame_from_array(session_id, two, 0.5))["faces"]["count"] == 2
         found = await client.analyze_frame_from_file(session_id, DATA / "noface_coffee.png", 1.0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -11,8 +13,10 @@ import pytest
 from interview_integrity.analysis.policy import build_policy
 from interview_integrity.config import Settings
 from interview_integrity.stores.base import (
+    Answer,
     Evidence,
     Expiry,
+    RecentFrame,
     SessionNotFoundError,
     SessionRecord,
     SessionStore,
@@ -123,31 +127,158 @@ async def test_evidence_expires_with_its_record(store: SessionStore) -> None:
     assert await store.get("idle") is None and await store.evidence("idle") == []
 
 
-async def test_redis_turns_are_exclusive_and_in_time_order_across_processes(redis_server: RedisServer) -> None:
-    """Two clients stand for two replicas; the memory store leaves ordering to the pipeline's sequencer."""
-    stores = [await RedisStore.connect(redis_server.url, Expiry(60, 60)) for _ in range(2)]
+def applied(record: SessionRecord, t: float) -> None:
+    """What applying a frame at `t` does to the record, as far as a turn reads it."""
+    state = record.state
+    if state.last_timestamp is not None:
+        state.usual_interval = round(t - state.last_timestamp, 4)
+    state.last_timestamp = t
+
+
+async def test_frames_released_together_take_turns_in_time_order(store: SessionStore) -> None:
+    await store.create(record("s"))
     order: list[float] = []
     inside = 0
 
-    async def frame(store: RedisStore, t: float, gather: float) -> None:
+    async def frame(t: float, delay: float) -> None:
         nonlocal inside
-        async with store.turn("s", t, gather):
+        await asyncio.sleep(delay)
+        async with store.turn("s", t):
             inside += 1
             assert inside == 1
             order.append(t)
+            await store.update("s", lambda r: applied(r, t))
+            inside -= 1
+
+    await frame(0.0, 0)  # the session's first frame, alone: it waits the window out
+    times = [i * 0.2 for i in range(1, 9)]
+    arrivals = [5, 2, 7, 0, 3, 6, 1, 4]  # the order in which the burst's frames reach the server
+    started = time.monotonic()
+    await asyncio.gather(*(frame(times[i], n * 0.003) for n, i in enumerate(arrivals)))
+    assert order == [0.0, *times]
+    assert time.monotonic() - started < 0.45  # eight waited: the window was full and nobody waited it out
+    # in order, one after another: no frame waits
+    started = time.monotonic()
+    for t in (1.8, 2.0, 2.2):
+        await frame(t, 0)
+    assert time.monotonic() - started < 0.3
+
+
+async def test_frames_queued_behind_a_slow_frame_still_wait_for_an_earlier_one(store: SessionStore) -> None:
+    """The window counts from the last turn's end: frames that waited behind a slow frame have not waited for
+    the gap before them to fill."""
+    await store.create(record("s"))
+    await store.update("s", lambda r: applied(r, 0.8))
+    await store.update("s", lambda r: applied(r, 1.0))
+    order: list[float] = []
+
+    async def frame(t: float, delay: float, hold: float = 0.0) -> None:
+        await asyncio.sleep(delay)
+        async with store.turn("s", t):
+            order.append(t)
+            await asyncio.sleep(hold)
+            await store.update("s", lambda r: applied(r, t))
+
+    await asyncio.gather(
+        frame(1.2, 0.0, hold=0.8),  # slower than the window
+        frame(1.6, 0.05),  # queued behind it: 1.4 is on its way
+        frame(1.4, 0.9),  # arrives just after the slow frame ended
+    )
+    assert order == [1.2, 1.4, 1.6]
+
+
+async def test_redis_turns_are_exclusive_and_in_time_order_across_processes(redis_server: RedisServer) -> None:
+    """Two clients stand for two replicas, each receiving half of a burst."""
+    stores = [await RedisStore.connect(redis_server.url, Expiry(60, 60)) for _ in range(2)]
+    await stores[0].client.flushdb()  # type: ignore[misc]
+    await stores[0].create(record("s"))
+    order: list[float] = []
+    inside = 0
+
+    async def frame(store: RedisStore, t: float, delay: float) -> None:
+        nonlocal inside
+        await asyncio.sleep(delay)
+        async with store.turn("s", t):
+            inside += 1
+            assert inside == 1
+            order.append(t)
+            await store.update("s", lambda r: applied(r, t))
             await asyncio.sleep(0.01)
             inside -= 1
 
     try:
-        times = [i * 0.2 for i in range(8)]
-        arrivals = [5, 2, 7, 0, 3, 6, 1, 4]  # the order in which the frames reach the two processes
-        await asyncio.gather(
-            *(frame(stores[i % 2], times[i], 0.05) for i in arrivals)  # every frame here is a first frame
-        )
-        assert order == times
+        for burst in range(3):
+            times = [burst * 1.6 + i * 0.2 for i in range(8)]
+            arrivals = [5, 2, 7, 0, 3, 6, 1, 4]
+            await asyncio.gather(*(frame(stores[i % 2], times[i], n * 0.003) for n, i in enumerate(arrivals)))
+        assert order == sorted(order) and len(order) == 24
     finally:
         for store in stores:
             await store.close()
+
+
+_HOLD = """
+import asyncio, sys
+from interview_integrity.stores.base import Expiry
+from interview_integrity.stores.redis import RedisStore
+
+async def main():
+    store = await RedisStore.connect(sys.argv[1], Expiry(60, 60), lease_s=2.0)
+    async with store.turn("s", 1.0, reorder=False):
+        print("held", flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_dead_processs_turn_lapses_within_its_lease(redis_server: RedisServer) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, redis_server.url], stdout=subprocess.PIPE, text=True)
+    store = await RedisStore.connect(redis_server.url, Expiry(60, 60), lease_s=2.0)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        await asyncio.sleep(2.5)  # longer than a lease: the living holder renews it
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.5), store.turn("s", 2.0, reorder=False):
+                pass
+        holder.kill()  # kill -9: the process never gives the turn back
+        holder.wait()
+        killed = time.monotonic()
+        async with store.turn("s", 2.0, reorder=False):
+            waited = time.monotonic() - killed
+        assert waited < 3.0, f"the dead holder's turn lasted {waited:.2f} s after the kill (a 2 s lease)"
+    finally:
+        holder.kill()
+        holder.communicate()
+        await store.close()
+
+
+async def test_a_frames_answer_is_kept_beside_its_session_while_the_frame_is_recent(store: SessionStore) -> None:
+    await store.create(record("a"))
+
+    def frame(index: int) -> Callable[[SessionRecord], int]:
+        def change(r: SessionRecord) -> int:
+            r.recent_frames = [*r.recent_frames, RecentFrame(frame_index=index, timestamp=index / 5)][-2:]
+            return index
+
+        return change
+
+    for index in range(3):
+        await store.update("a", frame(index), lambda index: Answer(index, f'{{"frame": {index}}}'))
+    assert await store.answer("a", 0) is None  # no longer among the two recent frames
+    assert await store.answer("a", 2) == '{"frame": 2}'
+    assert await store.update("a", lambda r: None, lambda _: None) is None  # an update without an answer keeps them
+    assert await store.answer("a", 1) == '{"frame": 1}'
+
+    def end(r: SessionRecord) -> None:
+        r.status = "ended"
+
+    await store.update("a", end)
+    assert await store.answer("a", 2) is None  # they served the live session only
+    await store.create(record("b"))
+    await store.update("b", frame(0), lambda index: Answer(index, "{}"))
+    await store.delete("b")
+    assert await store.answer("b", 0) is None
 
 
 async def test_ping(store: SessionStore) -> None:

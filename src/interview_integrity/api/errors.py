@@ -48,6 +48,8 @@ def error_response(
 ) -> JSONResponse:
     services.metrics.errors.labels(code).inc()
     headers = dict(headers or {})
+    if status == 503 and retry_after is None:
+        retry_after = 1  # every 503 says when to try again
     if retry_after is not None:
         headers["Retry-After"] = str(max(1, round(retry_after)))
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers or None)

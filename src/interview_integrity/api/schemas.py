@@ -12,6 +12,7 @@ from interview_integrity.analysis.policy import PolicyOverrides, PresetName
 from interview_integrity.api.limits import check_metadata, check_policy
 from interview_integrity.errors import ErrorCode
 from interview_integrity.service.clock import MAX_TIMESTAMP
+from interview_integrity.service.once import MAX_FRAME_ID
 from interview_integrity.service.results import (
     CalibrationRestarted,
     ClientEventAccepted,
@@ -38,6 +39,7 @@ __all__ = [
 TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVQIHWNoAAAAggCB8KrjIgAAAABJRU5ErkJggg=="
 # A number of seconds: a JSON number, finite, never a string or a boolean (see clock.py for what it means).
 Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, lt=MAX_TIMESTAMP)]
+FrameId = Annotated[str, Field(min_length=1, max_length=MAX_FRAME_ID)]
 
 
 class ErrorDetail(BaseModel):
@@ -104,7 +106,9 @@ class FrameCreate(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"frame": f"data:image/png;base64,{TINY_PNG}", "timestamp": 0.0}]},
+        json_schema_extra={
+            "examples": [{"frame": f"data:image/png;base64,{TINY_PNG}", "timestamp": 0.0, "frame_id": "f-0001"}]
+        },
     )
 
     frame: str = Field(min_length=1, description="JPEG, PNG or WebP as base64 or a `data:` URL.")
@@ -112,8 +116,14 @@ class FrameCreate(BaseModel):
         default=None,
         description="The frame's time in seconds on the session's clock (from the session's start, a recording's "
         "time, or any clock that only moves forward, the same for every frame); without one, the server places "
-        "the frame at its arrival, in seconds since the session started. Frames earlier than the session's last "
-        "one are refused (409).",
+        "the frame at its arrival, in seconds since the session started. A frame at the time of one the session "
+        "analysed is that frame sent again: it gets the same answer (`resent`), counted once. Frames earlier than "
+        "the session's last one are refused (409).",
+    )
+    frame_id: FrameId | None = Field(
+        default=None,
+        description="Your id of this frame, echoed in the answer: a frame sent again with its frame_id gets the same "
+        "answer, counted once (for frames without a timestamp, the only way to name them again).",
     )
 
 

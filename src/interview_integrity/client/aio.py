@@ -59,9 +59,12 @@ class AsyncInterviewClient:
     ) -> str:  # fmt: skip
         return str(await self._send(calls.start_session(candidate_id, policy, metadata, evidence)))
 
-    async def analyze_frame(self, session_id: str, frame: bytes, timestamp: float | None = None) -> dict[str, Any]:
-        """One JPEG, PNG or WebP frame (bytes)."""
-        result: dict[str, Any] = await self._send(calls.analyze_frame(session_id, frame, timestamp))
+    async def analyze_frame(
+        self, session_id: str, frame: bytes, timestamp: float | None = None, frame_id: str | None = None
+    ) -> dict[str, Any]:
+        """One JPEG, PNG or WebP frame (bytes). Sent again with its timestamp or frame_id (a retry), it is answered
+        as before (`resent`), never counted twice."""
+        result: dict[str, Any] = await self._send(calls.analyze_frame(session_id, frame, timestamp, frame_id))
         return result
 
     async def analyze_frame_from_array(

@@ -46,8 +46,12 @@ def start_session(
     return Call("POST", "/start-session", {"json": body}, lambda answer: str(answer["session_id"]))
 
 
-def analyze_frame(session_id: str, frame: bytes, timestamp: float | None) -> Call:
-    data = {"session_id": session_id, **_present(timestamp=None if timestamp is None else str(timestamp))}
+def analyze_frame(session_id: str, frame: bytes, timestamp: float | None, frame_id: str | None = None) -> Call:
+    """A frame with a timestamp or a frame_id may be sent again safely: the server answers it as before."""
+    data = {
+        "session_id": session_id,
+        **_present(timestamp=None if timestamp is None else str(timestamp), frame_id=frame_id),
+    }
     return Call("POST", "/analyze-frame", {"data": data, "files": {"frame": ("frame.jpg", frame, "image/jpeg")}})
 
 

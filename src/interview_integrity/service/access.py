@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from interview_integrity.errors import Conflict, NotFound
-from interview_integrity.stores.base import SessionNotFoundError, SessionRecord, SessionStore
+from interview_integrity.stores.base import Answer, SessionNotFoundError, SessionRecord, SessionStore
 
 T = TypeVar("T")
 
@@ -34,8 +34,10 @@ class SessionAccess:
             raise Conflict(f"session {session_id!r} has ended; start a new session", code="session_ended")
         return record
 
-    async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+    async def update(
+        self, session_id: str, change: Callable[[SessionRecord], T], keep: Callable[[T], Answer | None] | None = None
+    ) -> T:
         try:
-            return await self.store.update(session_id, change)
+            return await self.store.update(session_id, change, keep)
         except SessionNotFoundError:
             raise missing(session_id) from None

@@ -4,9 +4,11 @@
   event may bring its own timestamp (a recording's time, `performance.now() / 1000` since the page's
   session began); without one, the server places it at its arrival on that clock. Any other origin (Unix
   time, say) works as long as every frame of the session uses it: the clock only has to move forward.
-- Frames are analysed in time order (see sequencer.py); a frame earlier than the session's last analysed
-  frame is refused (409 `frame_out_of_order`), never counted as zero seconds, and the session is as it was.
-  A frame at the same time as the last one is analysed and stands for no time.
+- Frames are analysed in time order (the store's `turn`, stores/lines.py: frames that arrive out of order
+  within a window wait their turn); a frame earlier than the session's last analysed frame is refused (409
+  `frame_out_of_order`, by `check_frame`, the one place that refuses it), never counted as zero seconds, and
+  the session is as it was. A frame at the time of one already analysed is that frame sent again, answered
+  as before (once.py), unless both carry different frame ids: then it is analysed and stands for no time.
 - A frame more than the session's idle lifetime after the last one is refused (422
   `timestamp_out_of_range`): the session would have expired in such a gap, so the clock jumped (a Unix
   time after frames timed from zero, say).

@@ -1,9 +1,15 @@
-"""The frame path: a frame's bytes -> vision -> the session's rules -> the store, one frame at a time.
+"""The frame path: a frame's bytes -> vision -> the session's rules -> the store, once, in time order.
 
-A session's frames take turns in time order (sequencer.py in this process, the store's `turn` across
-processes), so the frames and their timestamps alone decide the result, not the order in which they
-arrive; frames of different sessions run side by side. A frame gets its index in the same atomic update
-that applies it, after it was analysed: a frame that cannot be decoded leaves the session as it was.
+A session's frames take turns in time order (the store's `turn`: stores/lines.py in a process, Redis across
+processes), so the frames and their timestamps alone decide the result, not the order in which they arrive;
+frames of different sessions run side by side. A frame gets its index in the same atomic update that applies
+it, after it was analysed: a frame that cannot be decoded leaves the session as it was.
+
+A frame is counted once (once.py): a frame the session already analysed is answered with its kept answer,
+looked for when it arrives, when its turn comes and inside the update that would apply it. The update
+applies a frame only when no other frame was applied since its turn began (the session's next frame index is
+the fence): a process that stopped for longer than its turn's lease cannot apply a result computed from a
+stale record; it answers 503 and the frame is sent again.
 """
 
 from __future__ import annotations
@@ -16,23 +22,20 @@ from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.scoring import Risk
 from interview_integrity.config import Settings
-from interview_integrity.errors import Conflict
+from interview_integrity.errors import Busy, Conflict
 from interview_integrity.metrics import Metrics
 from interview_integrity.service.access import SessionAccess
 from interview_integrity.service.clock import check_frame, on_clock
+from interview_integrity.service.once import answer_lost, named, remember
 from interview_integrity.service.results import FrameResult, HighEventRaised
-from interview_integrity.service.sequencer import Sequencer
 from interview_integrity.service.views import frame_result
 from interview_integrity.service.webhooks import SessionWebhooks
 from interview_integrity.service.workers import Frame, Workers
-from interview_integrity.stores.base import SessionNotFoundError, SessionRecord
+from interview_integrity.stores.base import Answer, RecentFrame, SessionNotFoundError, SessionRecord
+from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.signals import FrameSignals
 
 MAX_EVIDENCE = 60  # snapshots a session keeps (tests/vision/test_snapshot.py measures their size)
-# The first frame of a session waits this long for the frames sent with it: requests started together reach
-# the server up to a few hundred milliseconds apart on a loaded client (CI saw over 100 ms), and one that
-# arrives after a later frame was analysed can only be refused. It costs a quarter second once a session.
-GATHER_FIRST_FRAME_S = 0.25
 
 
 @dataclass
@@ -45,6 +48,24 @@ class Applied:
     check: SessionCheck
     needs_evidence: list[Event] = field(default_factory=list)  # medium or high events without a snapshot yet
     first_high: Event | None = None  # the session's first high-severity event, when this frame raised it
+    result: FrameResult | None = None  # the answer, kept with the record
+
+
+@dataclass(frozen=True)
+class Named:
+    """A frame as its request names it (once.py)."""
+
+    time_s: float
+    timestamp: float | None  # as sent; None: timed on arrival
+    frame_id: str | None
+
+
+class TurnLapsed(Busy):
+    def __init__(self) -> None:
+        super().__init__(
+            "the session's turn passed to another frame while this one was analysed (the server was held up); "
+            "nothing was counted: send the frame again"
+        )
 
 
 def apply_frame(record: SessionRecord, signals: FrameSignals, received: float, idle_ttl_s: float) -> Applied:
@@ -74,38 +95,98 @@ class FramePath:
         self, settings: Settings, workers: Workers, access: SessionAccess, webhooks: SessionWebhooks, metrics: Metrics
     ) -> None:
         self._idle_ttl_s = float(settings.session_idle_ttl_s)
+        self._answers_kept = settings.frames.answers_kept
         self._workers = workers
         self._access = access
         self._webhooks = webhooks
         self._metrics = metrics
-        self._sequencer = Sequencer(max_waiting=workers.capacity)
 
     async def analyze(
-        self, session_id: str, owner: str | None, frame: Frame, timestamp: float | None, arrived_at: float | None = None
+        self,
+        session_id: str,
+        owner: str | None,
+        frame: Frame,
+        timestamp: float | None,
+        arrived_at: float | None = None,
+        frame_id: str | None = None,
+        in_order: bool = False,
     ) -> FrameResult:
-        """`arrived_at` (Unix time) times a frame without a timestamp when it arrived before this call."""
+        """`arrived_at` (Unix time) times a frame without a timestamp when it arrived before this call;
+        `in_order`: the caller sends one frame at a time (a stream), so no earlier frame can still arrive."""
         received = arrived_at or time.time()
         record = await self._access.active(session_id, owner)
         # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
-        time_s = on_clock(timestamp, received - record.created_at)
+        name = Named(on_clock(timestamp, received - record.created_at), timestamp, frame_id)
+        resent = await self._resent(record, name)
+        if resent is not None:
+            return resent
         with self._workers.claim():
-            gather = GATHER_FIRST_FRAME_S if record.next_frame_index == 0 else 0.0
-            async with (
-                self._sequencer.turn(session_id, time_s, gather),
-                self._access.store.turn(session_id, time_s, gather),
-            ):
-                return await self._in_turn(session_id, owner, frame, time_s, received)
+            # a frame timed on arrival is later than every frame that arrived before it: nothing to wait for
+            async with self._access.store.turn(session_id, name.time_s, reorder=timestamp is not None and not in_order):
+                return await self._in_turn(session_id, owner, frame, name, received)
+
+    async def _resent(self, record: SessionRecord, name: Named) -> FrameResult | None:
+        """The kept answer when the request names a frame the session analysed already."""
+        recent = named(record, name.timestamp, name.frame_id)
+        return None if recent is None else await self._kept(record.id, recent, name)
+
+    async def _kept(self, session_id: str, recent: RecentFrame, name: Named) -> FrameResult:
+        body = await self._access.store.answer(session_id, recent.frame_index)
+        if body is None:
+            raise answer_lost(recent)
+        self._metrics.resent.inc()
+        echoed = {"frame_id": name.frame_id} if name.frame_id is not None else {}
+        return FrameResult.model_validate_json(body).model_copy(update={"resent": True, **echoed})
 
     async def _in_turn(
-        self, session_id: str, owner: str | None, frame: Frame, time_s: float, received: float
+        self, session_id: str, owner: str | None, frame: Frame, name: Named, received: float
     ) -> FrameResult:
         record = await self._access.active(session_id, owner)  # as the session's last frame left it
-        check_frame(time_s, record.state.last_timestamp, self._idle_ttl_s)
+        resent = await self._resent(record, name)  # the same frame sent twice at once: the first one was applied
+        if resent is not None:
+            return resent
+        check_frame(name.time_s, record.state.last_timestamp, self._idle_ttl_s)
+        fence = record.next_frame_index
         identity = record.policy.enabled("identity_changed")
-        signals, image = await self._workers.analyze(frame, time_s, record.face_track, record.stream_schedule, identity)
-        applied = await self._access.update(
-            session_id, lambda record: apply_frame(record, signals, received, self._idle_ttl_s)
+        signals, image = await self._workers.analyze(
+            frame, name.time_s, record.face_track, record.stream_schedule, identity
         )
+
+        def commit(record: SessionRecord) -> Applied | RecentFrame:
+            recent = named(record, name.timestamp, name.frame_id)
+            if recent is not None:
+                return recent  # applied meanwhile by the same frame sent again
+            if record.next_frame_index != fence:
+                raise TurnLapsed()
+            applied = apply_frame(record, signals, received, self._idle_ttl_s)
+            elapsed_ms = (time.time() - received) * 1000
+            applied.result = frame_result(
+                session_id, applied.frame_index, signals, applied.events, applied.risk, applied.check, elapsed_ms
+            ).model_copy(update={"frame_id": name.frame_id})
+            remember(record, RecentFrame(frame_index=applied.frame_index, timestamp=name.time_s,
+                                         frame_id=name.frame_id), self._answers_kept)  # fmt: skip
+            return applied
+
+        def keep(outcome: Applied | RecentFrame) -> Answer | None:
+            if isinstance(outcome, RecentFrame) or outcome.result is None:
+                return None
+            return Answer(outcome.frame_index, outcome.result.model_dump_json())
+
+        outcome = await self._access.update(session_id, commit, keep)
+        if isinstance(outcome, RecentFrame):
+            return await self._kept(session_id, outcome, name)
+        await self._after(session_id, outcome, signals, image)
+        elapsed = time.time() - received
+        self._metrics.frames.inc()
+        self._metrics.latency.observe(elapsed)
+        for event in outcome.events:
+            if event.frames[:1] == [outcome.frame_index] or event.type == "repeated_glances":
+                self._metrics.events.labels(event.type).inc()
+        assert outcome.result is not None
+        return outcome.result  # as kept: the frame sent again gets it word for word
+
+    async def _after(self, session_id: str, applied: Applied, signals: FrameSignals, image: Array) -> None:
+        """What follows an applied frame: the first high event's webhook, the evidence snapshots."""
         if applied.first_high is not None:
             raised = HighEventRaised(session_id=session_id, event=applied.first_high)
             self._webhooks.notify(session_id, "event.high", raised)
@@ -117,12 +198,3 @@ class FramePath:
                     await self._access.store.add_evidence(session_id, snapshot, MAX_EVIDENCE)
                 except SessionNotFoundError:
                     break  # deleted meanwhile: its evidence goes with it
-        elapsed = time.time() - received
-        self._metrics.frames.inc()
-        self._metrics.latency.observe(elapsed)
-        for event in applied.events:
-            if event.frames[:1] == [applied.frame_index] or event.type == "repeated_glances":
-                self._metrics.events.labels(event.type).inc()
-        return frame_result(
-            session_id, applied.frame_index, signals, applied.events, applied.risk, applied.check, elapsed * 1000
-        )

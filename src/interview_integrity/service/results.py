@@ -20,6 +20,12 @@ class FrameResult(BaseModel):
     session_id: str
     frame_index: int
     timestamp: float
+    frame_id: str | None = Field(default=None, description="The client's id of the frame, as sent.")
+    resent: bool = Field(
+        default=False,
+        description="True: the session had analysed this frame already (the same timestamp or frame_id); this is "
+        "the answer it got then, and nothing was analysed or counted again.",
+    )
     processing_ms: float
     faces: Faces
     gaze: Gaze

@@ -182,6 +182,7 @@ class Sessions:
             engine.finish(record.state)
             record.status, record.ended_at = "ended", time.time()
             record.face_track = record.stream_schedule = None  # only the next frame needed them
+            record.recent_frames = []  # and frames sent again: their answers go (a late frame gets 409 session_ended)
             report = build_report(record, engine)
             record.report = report.model_dump(mode="json")
             return report

@@ -8,15 +8,20 @@ Evidence snapshots are kept beside the record, each written once under the sessi
 with the record's expiry, never inside the record: the record is rewritten on every frame, and a photo
 inside it would be written again with each frame (and kept in a Redis append-only file copy after copy).
 
-`turn` gives the frames of one session their turns in time order across processes (sequencer.py does it
-within one).
+`turn` gives the frames of one session their turns in time order (lines.py: in a process for the memory
+store, across processes in Redis, with a lease; redis_turns.py).
+
+A frame is counted once: the record keeps the keys of its latest frames (`recent_frames`: index, time and
+the client's `frame_id`), and the store keeps each one's answer beside the record under its index, written in
+the same atomic update that applies the frame and dropped when the frame leaves `recent_frames` or the session
+ends. A frame sent again is answered from there (service/once.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -59,6 +64,21 @@ class EvidenceBox(BaseModel):
     height: float
     confidence: float | None = None
     event: bool = Field(default=False, description="One of the things the event is about (drawn strongest).")
+
+
+class Answer(NamedTuple):
+    """An analysed frame's answer (JSON), kept beside its session so the frame sent again is answered again."""
+
+    frame_index: int
+    body: str
+
+
+class RecentFrame(BaseModel):
+    """One of a session's latest frames: what identifies it, and the index its kept answer is under."""
+
+    frame_index: int
+    timestamp: float
+    frame_id: str | None = None
 
 
 class Evidence(BaseModel):
@@ -119,6 +139,9 @@ class SessionRecord(BaseModel):
         default=None, description="When the next frame's costly parts are due."
     )
     report: dict[str, Any] | None = None
+    recent_frames: list[RecentFrame] = Field(
+        default_factory=list, description="The latest frames, oldest first; their answers are kept beside the record."
+    )
     evidence_enabled: bool = False
     evidence_for: list[str] = Field(default_factory=list, description="Events with a snapshot under the evidence key.")
     reviews: list[Review] = Field(default_factory=list)
@@ -162,10 +185,17 @@ class SessionStore(Protocol):
 
     async def get(self, session_id: str) -> SessionRecord | None: ...
 
-    async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
-        """Apply `change` to the stored record atomically and return its result.
+    async def update(
+        self, session_id: str, change: Callable[[SessionRecord], T], keep: Callable[[T], Answer | None] | None = None
+    ) -> T:
+        """Apply `change` to the stored record atomically and return its result. `keep` names the answer to keep
+        with it (a frame's); answers of frames no longer in the record's `recent_frames` are dropped with it.
 
         Raises SessionNotFoundError when the session does not exist (or expired)."""
+        ...
+
+    async def answer(self, session_id: str, frame_index: int) -> str | None:
+        """The kept answer of one of the session's recent frames."""
         ...
 
     async def delete(self, session_id: str) -> bool:
@@ -191,9 +221,9 @@ class SessionStore(Protocol):
         """Keep `value` under `key` for `ttl_s` unless the key holds one already; returns that one, else None."""
         ...
 
-    def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AbstractAsyncContextManager[None]:
-        """Wait until no other process analyses a frame of this session and no earlier frame of it waits;
-        a session's first frame waits `gather_s` first, for the frames sent with it to other processes."""
+    def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AbstractAsyncContextManager[None]:
+        """Wait until no frame of this session is analysed (in any process) and this frame is the earliest
+        waiting, and the window lets it go (lines.py; `reorder` False: no earlier frame can still arrive)."""
         ...
 
     async def count_active(self) -> int: ...

@@ -7,6 +7,7 @@ import redis.asyncio as aioredis
 from interview_integrity.config import Settings
 from interview_integrity.stores.base import Expiry, SessionStore
 from interview_integrity.stores.connection import connect_redis
+from interview_integrity.stores.lines import Window
 from interview_integrity.stores.memory import MemoryStore
 from interview_integrity.stores.redis import RedisStore
 
@@ -17,5 +18,11 @@ async def connect(settings: Settings) -> aioredis.Redis | None:
 
 
 def build_store(settings: Settings, redis: aioredis.Redis | None) -> SessionStore:
+    """The Redis store when there is a client; else the memory store, which loses every session when the process
+    stops (SESSION_STORE's description says so, and docs/DEPLOYMENT.md)."""
     expiry = Expiry(settings.session_idle_ttl_s, settings.report_retention_s)
-    return RedisStore(redis, expiry) if redis is not None else MemoryStore(expiry)
+    frames = settings.frames
+    window = Window(frames.window_frames, frames.window_s)
+    if redis is not None:
+        return RedisStore(redis, expiry, window=window, lease_s=frames.turn_lease_s)
+    return MemoryStore(expiry, window=window)

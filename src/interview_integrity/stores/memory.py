@@ -1,14 +1,16 @@
-"""In-process store: the default, nothing to install. One process only (use Redis for workers/replicas)."""
+"""In-process store: the default, nothing to install. One process only (use Redis for workers/replicas), and
+every session goes with the process: a restart, a crash or a new deployment loses them all."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from interview_integrity.stores.base import (
+    Answer,
     Cursor,
     Evidence,
     Expiry,
@@ -17,17 +19,23 @@ from interview_integrity.stores.base import (
     SessionRecord,
     SessionRow,
 )
+from interview_integrity.stores.lines import Lines, Window
 
 T = TypeVar("T")
 
 
 class MemoryStore:
-    def __init__(self, expiry: Expiry, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, expiry: Expiry, *, window: Window | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._expiry = expiry
         self._clock = clock
         # records are kept as JSON, like in Redis: no caller can change a stored record by accident
         self._records: dict[str, tuple[str, float, bool]] = {}  # id -> (json, expires_at, active)
         self._evidence: dict[str, dict[str, str]] = {}  # id -> event id -> snapshot JSON
+        self._answers: dict[str, dict[int, str]] = {}  # id -> frame index -> answer JSON
+        self._places: dict[str, tuple[float | None, float | None]] = {}  # id -> (last frame, usual interval)
+        self._lines = Lines(window or Window(), lambda session_id: self._places.get(session_id, (None, None)))
         self._owned: dict[str, tuple[str | None, float]] = {}  # id -> (owner, created_at), for listing
         self._rows: dict[str, SessionRow] = {}  # id -> what a list shows of it (rows.py); never handed out to change
         self._remembered: dict[str, tuple[str, float]] = {}  # key -> (value, expires_at)
@@ -46,12 +54,20 @@ class MemoryStore:
         self._evidence.pop(session_id, None)
         self._owned.pop(session_id, None)
         self._rows.pop(session_id, None)
+        self._answers.pop(session_id, None)
+        self._places.pop(session_id, None)
         return self._records.pop(session_id, None) is not None
 
     def _put(self, record: SessionRecord) -> None:
         ttl = self._expiry.ttl(record)
-        self._records[record.id] = (record.model_dump_json(), self._clock() + ttl, record.status == "active")
+        expires = self._clock() + ttl
+        self._records[record.id] = (record.model_dump_json(), expires, record.status == "active")
         self._rows[record.id] = record.row(time.time() + ttl)
+        self._places[record.id] = (record.state.last_timestamp, record.state.usual_interval)
+        answers = self._answers.get(record.id, {})
+        recent = {frame.frame_index for frame in record.recent_frames} if record.status == "active" else set()
+        for index in [index for index in answers if index not in recent]:
+            del answers[index]
 
     async def create(self, record: SessionRecord) -> None:
         async with self._lock:
@@ -62,15 +78,23 @@ class MemoryStore:
         data = self._live(session_id)
         return SessionRecord.model_validate_json(data) if data else None
 
-    async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+    async def update(
+        self, session_id: str, change: Callable[[SessionRecord], T], keep: Callable[[T], Answer | None] | None = None
+    ) -> T:
         async with self._lock:
             data = self._live(session_id)
             if data is None:
                 raise SessionNotFoundError(session_id)
             record = SessionRecord.model_validate_json(data)
             result = change(record)
+            answer = keep(result) if keep is not None else None
+            if answer is not None:
+                self._answers.setdefault(session_id, {})[answer.frame_index] = answer.body
             self._put(record)
             return result
+
+    async def answer(self, session_id: str, frame_index: int) -> str | None:
+        return self._answers.get(session_id, {}).get(frame_index) if self._live(session_id) else None
 
     async def delete(self, session_id: str) -> bool:
         async with self._lock:
@@ -125,9 +149,8 @@ class MemoryStore:
             self._remembered[key] = (value, now + ttl_s)
             return None
 
-    @asynccontextmanager
-    async def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AsyncIterator[None]:
-        yield  # one process: the pipeline's sequencer already orders the session's frames
+    def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AbstractAsyncContextManager[None]:
+        return self._lines.turn(session_id, timestamp, reorder)
 
     async def count_active(self) -> int:
         now = self._clock()
@@ -148,3 +171,5 @@ class MemoryStore:
     async def close(self) -> None:
         self._records.clear()
         self._evidence.clear()
+        self._answers.clear()
+        self._places.clear()

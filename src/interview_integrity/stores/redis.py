@@ -5,27 +5,24 @@ the fresh record, so two writers of the same session on two replicas both land. 
 snapshots live in a hash of their own (`ii:evidence:<id>`), written once each and given the record's
 expiry with every write of the record.
 
-`turn` orders a session's frames across replicas: each frame waiting for its turn is a member of the
-session's queue (a sorted set scored by the frame's time), and the frame at the head of the queue takes
-the session's lock. A waiter that died leaves its member behind only until the member's deadline; a
-holder that died, its lock only until the lock's expiry.
+A frame's answer is kept in the session's answers hash (`ii:answers:<id>`, by frame index) in the same
+transaction that applies the frame; the session's place (its last frame's time and usual interval, which
+`turn` reads) in `ii:place:<id>`. Both expire with the record. `turn` is redis_turns.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import secrets
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, WatchError
 
-from interview_integrity.errors import Busy
 from interview_integrity.stores.base import (
+    Answer,
     Cursor,
     Evidence,
     Expiry,
@@ -36,46 +33,18 @@ from interview_integrity.stores.base import (
     StoreUnavailableError,
 )
 from interview_integrity.stores.connection import answering, connect_redis
+from interview_integrity.stores.lines import Window
 from interview_integrity.stores.listing import Keys, forget, scan_rows, write
+from interview_integrity.stores.redis_turns import LINE, PLACE, TURN, WAITING, RedisTurns
 
 T = TypeVar("T")
 log = logging.getLogger("interview_integrity.store")
 _PREFIX = "ii:session:"
 _EVIDENCE = "ii:evidence:"
-_QUEUE, _LOCK = "ii:queue:", "ii:turn:"
+_ANSWERS = "ii:answers:"
 _ACTIVE = "ii:active"  # sorted set: session id -> expiry (unix seconds) of active sessions
 _REMEMBERED = "ii:remember:"
 _MAX_RETRIES = 100
-_TURN_WAIT_S = 20.0  # a frame that waits longer for its turn is refused (503) and its member expires
-_TURN_HOLD_MS = 30_000  # a holder that died releases the session after this
-_TURN_POLL_S = 0.003
-
-# KEYS: queue, lock; ARGV: member, lock ttl ms. Drops members past their deadline from the head, then takes the
-# lock when the member is at the head and the lock is free. Members are "<deadline ms>:<token>".
-_TAKE_TURN = """
-local now = redis.call('TIME')
-local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-while head do
-  local deadline = tonumber(string.match(head, '^(%d+):'))
-  if deadline and deadline < now_ms and head ~= ARGV[1] then
-    redis.call('ZREM', KEYS[1], head)
-    head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-  else
-    break
-  end
-end
-if head == ARGV[1] and redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  return 1
-end
-return 0
-"""
-_END_TURN = """
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-redis.call('ZREM', KEYS[1], ARGV[1])
-return 1
-"""
 # KEYS: evidence hash; ARGV: event id, snapshot JSON, limit, ttl s
 _ADD_EVIDENCE = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
@@ -88,23 +57,35 @@ return 1
 
 
 class RedisStore:
-    def __init__(self, client: aioredis.Redis, expiry: Expiry) -> None:
+    def __init__(
+        self, client: aioredis.Redis, expiry: Expiry, *, window: Window | None = None, lease_s: float = 3.0
+    ) -> None:
         self._redis = client
         self._expiry = expiry
+        self._turns = RedisTurns(client, window or Window(), lease_s)
 
     @classmethod
-    async def connect(cls, url: str, expiry: Expiry) -> RedisStore:
-        return cls(await connect_redis(url), expiry)
+    async def connect(
+        cls, url: str, expiry: Expiry, *, window: Window | None = None, lease_s: float = 3.0
+    ) -> RedisStore:
+        return cls(await connect_redis(url), expiry, window=window, lease_s=lease_s)
 
     def _index_active(self, pipe: aioredis.client.Pipeline, record: SessionRecord, ttl: int) -> None:
         """What is kept beside a record, written in the same transaction: its row and its place in the listing
-        (listing.py), the index of active sessions, its evidence's expiry."""
+        (listing.py), the index of active sessions, and keys that expire with it."""
         write(pipe, record, record.row(time.time() + ttl))
+        session_id = record.id
         if record.status == "active":
-            pipe.zadd(_ACTIVE, {record.id: time.time() + ttl})
+            pipe.zadd(_ACTIVE, {session_id: time.time() + ttl})
+            pipe.expire(_ANSWERS + session_id, ttl)
+            if record.state.last_timestamp is not None:
+                place = ["last", repr(record.state.last_timestamp), "interval", repr(record.state.usual_interval)]
+                pipe.hset(PLACE + session_id, items=place)
+                pipe.expire(PLACE + session_id, ttl)
         else:
-            pipe.zrem(_ACTIVE, record.id)
-        pipe.expire(_EVIDENCE + record.id, ttl)  # the snapshots live exactly as long as their record
+            pipe.zrem(_ACTIVE, session_id)
+            pipe.delete(_ANSWERS + session_id, PLACE + session_id)  # they served the live session only
+        pipe.expire(_EVIDENCE + session_id, ttl)  # the snapshots live exactly as long as their record
 
     async def create(self, record: SessionRecord) -> None:
         ttl = self._expiry.ttl(record)
@@ -119,11 +100,15 @@ class RedisStore:
             data = await self._redis.get(_PREFIX + session_id)
         return SessionRecord.model_validate_json(data) if data else None
 
-    async def update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+    async def update(
+        self, session_id: str, change: Callable[[SessionRecord], T], keep: Callable[[T], Answer | None] | None = None
+    ) -> T:
         with answering():
-            return await self._update(session_id, change)
+            return await self._update(session_id, change, keep)
 
-    async def _update(self, session_id: str, change: Callable[[SessionRecord], T]) -> T:
+    async def _update(
+        self, session_id: str, change: Callable[[SessionRecord], T], keep: Callable[[T], Answer | None] | None
+    ) -> T:
         key = _PREFIX + session_id
         async with self._redis.pipeline(transaction=True) as pipe:
             for _ in range(_MAX_RETRIES):
@@ -133,10 +118,17 @@ class RedisStore:
                     if data is None:
                         raise SessionNotFoundError(session_id)
                     record = SessionRecord.model_validate_json(data)
+                    before = {frame.frame_index for frame in record.recent_frames}
                     result = change(record)
+                    answer = keep(result) if keep is not None else None
                     ttl = self._expiry.ttl(record)
                     pipe.multi()  # type: ignore[no-untyped-call]
                     pipe.set(key, record.model_dump_json(), ex=ttl)
+                    if answer is not None:
+                        pipe.hset(_ANSWERS + session_id, str(answer.frame_index), answer.body)
+                    dropped = before - {frame.frame_index for frame in record.recent_frames}
+                    if dropped and record.status == "active":
+                        pipe.hdel(_ANSWERS + session_id, *(str(index) for index in dropped))
                     self._index_active(pipe, record, ttl)
                     await pipe.execute()
                     return result
@@ -149,7 +141,8 @@ class RedisStore:
             record = await self.get(session_id)
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.delete(_PREFIX + session_id)
-                pipe.delete(_EVIDENCE + session_id)
+                pipe.delete(_EVIDENCE + session_id, _ANSWERS + session_id, PLACE + session_id)
+                pipe.delete(LINE + session_id, WAITING + session_id, TURN + session_id)
                 pipe.zrem(_ACTIVE, session_id)
                 if record is not None:
                     forget(pipe, Keys(record.owner), record.row(0.0))
@@ -183,31 +176,13 @@ class RedisStore:
         snapshots = [Evidence.model_validate_json(item) for item in items]
         return sorted(snapshots, key=lambda e: (e.timestamp, e.frame_index))
 
-    @asynccontextmanager
-    async def turn(self, session_id: str, timestamp: float, gather_s: float = 0.0) -> AsyncIterator[None]:
-        queue, lock = _QUEUE + session_id, _LOCK + session_id
-        deadline = time.time() + _TURN_WAIT_S
-        member = f"{int(deadline * 1000)}:{secrets.token_hex(8)}"
+    async def answer(self, session_id: str, frame_index: int) -> str | None:
         with answering():
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.zadd(queue, {member: timestamp})
-                pipe.expire(queue, int(_TURN_WAIT_S) * 2)
-                await pipe.execute()
-        try:
-            if gather_s > 0:
-                await asyncio.sleep(gather_s)  # the session's first frames, sent together to several replicas, line up
-            while True:
-                with answering():
-                    taken = await self._redis.eval(_TAKE_TURN, 2, queue, lock, member, _TURN_HOLD_MS)
-                if taken:
-                    break
-                if time.time() > deadline:
-                    raise Busy("frames of this session waited too long for their turn; send fewer at once")
-                await asyncio.sleep(_TURN_POLL_S)
-            yield
-        finally:
-            with answering():
-                await self._redis.eval(_END_TURN, 2, queue, lock, member)
+            body = await self._redis.hget(_ANSWERS + session_id, str(frame_index))
+        return None if body is None else str(body)
+
+    def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AbstractAsyncContextManager[None]:
+        return self._turns.turn(session_id, timestamp, reorder)
 
     async def count_active(self) -> int:
         with answering():

@@ -101,3 +101,32 @@ def test_messages_are_not_compressed(service: ServiceProcess) -> None:
         assert socket.response is not None
         assert "Sec-WebSocket-Extensions" not in socket.response.headers
         assert "permessage-deflate" in socket.request.headers["Sec-WebSocket-Extensions"]  # type: ignore[union-attr]
+
+
+def test_frames_sent_again_after_resume_are_answered_as_before(service: ServiceProcess) -> None:
+    """A socket dropped with answers in flight: the client resumes and sends the unanswered frames again."""
+    url = service.url.replace("http", "ws") + "/ws/stream"
+    names = ["face1_grace_hopper.jpg", "faces2_portraits.jpg", "face1_grace_hopper.jpg", "faces6_group.jpg"]
+    frames = [{"type": "frame", "frame": b64(name), "timestamp": i * 0.2, "frame_id": f"f{i}"} for i, name in
+              enumerate(names)]  # fmt: skip
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "start", "candidate_id": "ws-again"}))
+        session_id = receive(socket, "session")["session_id"]
+        answered = []
+        for frame in frames[:3]:
+            socket.send(json.dumps(frame))
+            answered.append(receive(socket, "result"))
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "resume", "session_id": session_id}))
+        resumed = receive(socket, "session")
+        assert resumed["frames_analyzed"] == 3 and resumed["last_frame_at"] == 0.4
+        for frame in frames[1:]:  # the client never saw the last two answers: it sends from the second on
+            socket.send(json.dumps(frame))
+        results = [receive(socket, "result") for _ in frames[1:]]
+        by_id = {r["frame_id"]: r for r in results}
+        for earlier in answered[1:]:
+            again = by_id[earlier["frame_id"]]
+            assert again["resent"] is True and {**again, "resent": False} == earlier
+        assert by_id["f3"]["resent"] is False and by_id["f3"]["frame_index"] == 3
+        socket.send(json.dumps({"type": "end"}))
+        assert receive(socket, "report")["report"]["summary"]["frames_analyzed"] == 4  # type: ignore[index]

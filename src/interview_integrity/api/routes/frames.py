@@ -14,6 +14,7 @@ from interview_integrity.api.security import OwnerDep
 from interview_integrity.api.state import ServicesDep
 from interview_integrity.errors import InvalidInput, Unprocessable, UnsupportedMediaType
 from interview_integrity.service.clock import MAX_TIMESTAMP
+from interview_integrity.service.once import MAX_FRAME_ID, frame_id_of
 
 router = APIRouter(tags=["frames"])
 
@@ -35,6 +36,12 @@ _UPLOAD_BODY = {
                             "exclusiveMaximum": MAX_TIMESTAMP,
                             "description": "Seconds on the session's clock (see FrameSubmit.timestamp).",
                         },
+                        "frame_id": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": MAX_FRAME_ID,
+                            "description": "Your id of the frame (see FrameSubmit.frame_id).",
+                        },
                         "frame": {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP file"},
                     },
                 }
@@ -44,7 +51,7 @@ _UPLOAD_BODY = {
 }
 
 
-async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, float | None]:
+async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, float | None, str | None]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json":
         try:
@@ -66,7 +73,7 @@ async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, fl
             timestamp = float(raw_time) if isinstance(raw_time, str) and raw_time else None
         except ValueError:
             raise Unprocessable("multipart field 'timestamp' must be a number of seconds") from None
-        return session_id, data, timestamp
+        return session_id, data, timestamp, frame_id_of(form.get("frame_id") or None)
     raise UnsupportedMediaType(
         f"content type {content_type or 'none'!r} is not accepted: send application/json or multipart/form-data"
     )
@@ -79,22 +86,27 @@ async def analyze_frame(request: Request, services: ServicesDep, owner: OwnerDep
     parsed = await _frame_request(request)
     frame: str | bytes
     if isinstance(parsed, FrameSubmit):
-        session_id, frame, timestamp = parsed.session_id, parsed.frame, parsed.timestamp
+        session_id, frame, timestamp, frame_id = parsed.session_id, parsed.frame, parsed.timestamp, parsed.frame_id
     else:
-        session_id, frame, timestamp = parsed
-    return await _analyze(services, owner, session_id, frame, timestamp)
+        session_id, frame, timestamp, frame_id = parsed
+    return await _analyze(services, owner, session_id, frame, timestamp, frame_id)
 
 
 @router.post("/sessions/{session_id}/frames", operation_id="addFrame", responses=ERRORS)
 async def add_frame(session_id: str, body: FrameCreate, services: ServicesDep, owner: OwnerDep) -> FrameResult:
     """Analyse one frame of a session, sent as JSON (base64 or a `data:` URL)."""
-    return await _analyze(services, owner, session_id, body.frame, body.timestamp)
+    return await _analyze(services, owner, session_id, body.frame, body.timestamp, body.frame_id)
 
 
 async def _analyze(
-    services: ServicesDep, owner: str | None, session_id: str, frame: str | bytes, timestamp: float | None
+    services: ServicesDep,
+    owner: str | None,
+    session_id: str,
+    frame: str | bytes,
+    timestamp: float | None,
+    frame_id: str | None,
 ) -> FrameResult:
     if isinstance(frame, bytes) and not frame:
         raise InvalidInput("the frame is empty", code="empty_image")
     logs.session_id.set(session_id)
-    return await pipeline_of(services).frames.analyze(session_id, owner, frame, timestamp)
+    return await pipeline_of(services).frames.analyze(session_id, owner, frame, timestamp, frame_id=frame_id)

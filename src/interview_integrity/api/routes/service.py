@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import Literal
 
@@ -15,6 +16,9 @@ from interview_integrity.api.state import ServicesDep
 from interview_integrity.stores.base import StoreUnavailableError
 
 router = APIRouter(tags=["service"])
+# a store that has not answered by then counts as down: probes time out after a second by default, and a
+# probe that hangs tells the load balancer less than a 503 does
+STORE_PING_BUDGET_S = 0.5
 
 
 class ServiceInfo(BaseModel):
@@ -63,9 +67,13 @@ async def health() -> Health:
     responses={503: {"model": Readiness, "description": "Not ready yet: see which part", "headers": RETRY_AFTER}},
 )
 async def ready(services: ServicesDep, response: Response) -> Readiness:
-    """200 only when the models are warm and the session store answers; 503 (the same body) until then."""
+    """200 only when the models are warm and the session store answers within half a second; 503 (the same body,
+    and Retry-After) until then."""
     pipeline = services.pipeline
-    store_ok = pipeline is not None and await pipeline.store.ping()
+    store_ok = False
+    if pipeline is not None:
+        with contextlib.suppress(TimeoutError):
+            store_ok = await asyncio.wait_for(pipeline.store.ping(), STORE_PING_BUDGET_S)
     models_ok = pipeline is not None and pipeline.warm
     body = Readiness(
         status="ready" if store_ok and models_ok else "not_ready",

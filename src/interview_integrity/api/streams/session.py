@@ -4,7 +4,11 @@
 Frames are offered, never queued: one frame waits while one is analysed, and a newer frame replaces the
 waiting one (`skipped`, with the running count). One worker task per stream analyses its frames; it
 survives any frame (an error is reported, the next frame is analysed) and is cancelled when the stream
-goes.
+goes. A stream's frames come one at a time, so none waits for earlier ones (the frame path's window).
+
+After `resume`, frames at or before the session's last analysed frame are frames the client sends again
+(their answers were lost with the old socket): each is answered on its own, from the session's kept answers,
+and never replaces a new frame waiting.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from interview_integrity.api.limits import MAX_MESSAGE_DEPTH, check_metadata, ch
 from interview_integrity.api.state import Services
 from interview_integrity.errors import Busy, InvalidInput, ServiceError
 from interview_integrity.service.clock import checked
+from interview_integrity.service.once import frame_id_of
 from interview_integrity.service.pipeline import Frame, Pipeline
 
 log = logging.getLogger("interview_integrity.stream")
@@ -56,9 +61,11 @@ class StreamSession:
         self.pipeline = pipeline
         self.owner = owner
         self.session_id: str | None = None
-        self.waiting: tuple[Frame, float | None, float] | None = None
+        self.waiting: tuple[Frame, float | None, float, str | None] | None = None
+        self.resumed_at: float | None = None  # the session's last analysed frame when the stream resumed it
         self.skipped = 0
         self._changed = asyncio.Condition()
+        self._resent: set[asyncio.Future[None]] = set()
         self._busy = False
         self._send_lock = asyncio.Lock()
 
@@ -70,15 +77,24 @@ class StreamSession:
         self.services.metrics.errors.labels(error.code).inc()
         await self.send({"type": "error", "code": error.code, "message": error.message, "fatal": fatal})
 
-    async def offer(self, frame: Frame, timestamp: float | None) -> None:
+    async def offer(self, frame: Frame, timestamp: float | None, frame_id: str | None = None) -> None:
         if self.session_id is None:
             raise InvalidInput("send a 'start' or 'resume' message before frames", code="no_session")
+        arrived = time.time()  # a frame without a timestamp is timed on arrival
+        if timestamp is not None and self.resumed_at is not None and timestamp <= self.resumed_at:
+            self._resent = {task for task in self._resent if not task.done()}
+            self._resent.add(asyncio.ensure_future(self._again(frame, timestamp, arrived, frame_id)))
+            return
         async with self._changed:
             replaced = self.waiting is not None
-            self.waiting = (frame, timestamp, time.time())  # a frame without a timestamp is timed on arrival
+            self.waiting = (frame, timestamp, arrived, frame_id)
             self._changed.notify_all()
         if replaced:
             await self.skip("a newer frame arrived while this one waited")
+
+    async def _again(self, frame: Frame, timestamp: float, arrived: float, frame_id: str | None) -> None:
+        with contextlib.suppress(*TRANSPORT_GONE):  # the peer went again: nobody is left to answer
+            await self._analyze(frame, timestamp, arrived, frame_id)
 
     async def skip(self, reason: str) -> None:
         self.skipped += 1
@@ -90,19 +106,21 @@ class StreamSession:
             async with self._changed:
                 await self._changed.wait_for(lambda: self.waiting is not None)
                 assert self.waiting is not None
-                frame, timestamp, arrived = self.waiting
+                frame, timestamp, arrived, frame_id = self.waiting
                 self.waiting, self._busy = None, True
             try:
-                await self._analyze(frame, timestamp, arrived)
+                await self._analyze(frame, timestamp, arrived, frame_id)
             finally:
                 async with self._changed:
                     self._busy = False
                     self._changed.notify_all()
 
-    async def _analyze(self, frame: Frame, timestamp: float | None, arrived: float) -> None:
+    async def _analyze(self, frame: Frame, timestamp: float | None, arrived: float, frame_id: str | None) -> None:
         assert self.session_id is not None
         try:
-            result = await self.pipeline.frames.analyze(self.session_id, self.owner, frame, timestamp, arrived)
+            result = await self.pipeline.frames.analyze(
+                self.session_id, self.owner, frame, timestamp, arrived, frame_id=frame_id, in_order=True
+            )
             await self.send({"type": "result", **result.model_dump(mode="json")})
         except Busy:
             await self.skip("all frame workers were busy")
@@ -121,6 +139,8 @@ class StreamSession:
                 await asyncio.wait_for(
                     self._changed.wait_for(lambda: self.waiting is None and not self._busy), _DRAIN_TIMEOUT_S
                 )
+        if self._resent:
+            await asyncio.wait(self._resent, timeout=_DRAIN_TIMEOUT_S)
 
     async def handle(self, message: dict[str, Any]) -> bool:
         """Handle one JSON message; False when the socket should close."""
@@ -141,15 +161,16 @@ class StreamSession:
             if not isinstance(session_id, str) or not session_id:
                 raise InvalidInput("'resume' needs the session_id", code="invalid_resume")
             record = await self.pipeline.sessions.active(session_id, self.owner)
-            self.session_id = record.id
+            self.session_id, self.resumed_at = record.id, record.state.last_timestamp
             logs.session_id.set(record.id)
             await self.send({"type": "session", "session_id": record.id, "candidate_id": record.candidate_id,
-                             "resumed": True, "frames_analyzed": record.state.frames})  # fmt: skip
+                             "resumed": True, "frames_analyzed": record.state.frames,
+                             "last_frame_at": record.state.last_timestamp})  # fmt: skip
         elif kind == "frame":
             frame = message.get("frame")
             if not isinstance(frame, str) or not frame:
                 raise InvalidInput("'frame' needs a base64 or data-URL 'frame' string", code="invalid_frame")
-            await self.offer(frame, _timestamp(message))
+            await self.offer(frame, _timestamp(message), frame_id_of(message.get("frame_id")))
         elif kind == "client_event":
             session_id = self._session()
             event_type = message.get("event") or message.get("event_type")
