@@ -6,7 +6,8 @@ export type EventType =
   | 'no_face' | 'multiple_faces' | 'extra_person' | 'gaze_away' | 'repeated_glances' | 'head_turned'
   | 'phone_detected' | 'book_detected' | 'device_detected' | 'camera_blocked'
   | 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste'
-  | 'identity_changed' | 'stream_frozen' | 'stream_replayed' | 'no_liveness' | 'virtual_camera' | 'camera_changed';
+  | 'identity_changed' | 'stream_frozen' | 'stream_replayed' | 'no_liveness' | 'virtual_camera' | 'camera_changed'
+  | 'other_voice' | 'speaking';
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'unauthorised' | 'ended';
 
 export interface Box { x: number; y: number; width: number; height: number }
