@@ -7,9 +7,10 @@ the event loop wait: the loop never blocks on a model.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -25,6 +26,7 @@ from interview_integrity.vision.snapshot import evidence_jpeg
 
 # encoded bytes (REST, the WebSocket), base64 text, or pixels a media track already decoded (WebRTC, BGR)
 Frame = bytes | str | Array
+T = TypeVar("T")
 
 
 class Workers:
@@ -70,6 +72,10 @@ class Workers:
         """The frame's signals and its pixels; a frame that is not a usable image is a 400 or a 413."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._analyze, frame, timestamp, track, schedule, identity)
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """Other CPU work of a session (a chunk of sound) on the frames' threads: the cores are shared alike."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
 
     async def evidence_jpeg(self, image: Array, signals: FrameSignals) -> bytes:
         return await asyncio.get_running_loop().run_in_executor(self._executor, evidence_jpeg, image, signals)
