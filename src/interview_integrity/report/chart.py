@@ -15,7 +15,7 @@ from typing import Any
 
 from interview_integrity.analysis.registry import title as event_title
 
-CATEGORIES = ("presence", "identity", "attention", "device", "environment", "camera", "client")
+CATEGORIES = ("presence", "identity", "attention", "device", "environment", "camera", "client", "sound")
 SEVERITY_COLOUR = {"low": "#9fb7d9", "medium": "#f0a43a", "high": "#d9534f"}
 DISMISSED = "#c9cfd6"
 WIDTH, PAD_LEFT, PAD_RIGHT = 760, 96, 12

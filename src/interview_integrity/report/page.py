@@ -15,6 +15,7 @@ from typing import Any
 
 from interview_integrity.analysis.registry import title
 from interview_integrity.report.chart import SEVERITY_COLOUR, axis_of, clock, event_bands, risk_chart
+from interview_integrity.report.sound import sound_track
 
 VERDICT_COLOUR = {"clear": "#2e7d32", "review": "#b26a00", "high_risk": "#b3261e"}
 VERDICT_TITLE = {"clear": "Clear", "review": "Needs human review", "high_risk": "Needs human review soon"}
@@ -192,7 +193,7 @@ def render_report(report: dict[str, Any]) -> str:
 {_stat(summary.get("share_looking_at_screen"), "looking at the screen, when it could be judged", bar=True)}
 </div></div>
 {_check_section(summary)}
-<h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, dismissed)}
+<h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, dismissed)}{sound_track(report, axis)}
 <div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · grey stripes: no frames arrived · times from the first frame</div></div>
 <h2>Events ({len(events)})</h2><div class="card scroll"><table class="events"><thead><tr><th>time</th><th>event</th><th>severity</th><th>confidence</th><th>duration</th><th>what happened, and against what it was measured</th></tr></thead>
 <tbody>{_event_rows(report, axis.start, axis.span, dismissed) or '<tr><td colspan="6" class="muted">No events.</td></tr>'}</tbody></table></div>
@@ -202,5 +203,5 @@ def render_report(report: dict[str, Any]) -> str:
 <table><tr><th>category</th><th>risk points added</th></tr>{by_category or '<tr><td colspan="2" class="muted">none</td></tr>'}</table></div>
 <h2>Policy</h2><div class="card"><p>{escape(policy["name"])}; rules switched off: {escape(", ".join(policy["disabled_rules"]) or "none")}; risk half-life {policy["risk_half_life_s"]:.0f} s.</p>
 <details><summary>Thresholds</summary><div class="scroll"><table>{thresholds}</table></div></details></div>
-<p class="muted">Stored with this session: the events, scores and summary{", and the evidence snapshots above" if evidence else "; no frame was stored"}. Everything is deleted at the end of the retention period, or at once with DELETE /sessions/{{id}}.</p>
+<p class="muted">Stored with this session: the events, scores and summary{", and the evidence snapshots above" if evidence else "; no frame was stored"}; no sound is ever stored. Everything is deleted at the end of the retention period, or at once with DELETE /sessions/{{id}}.</p>
 </main></body></html>"""

@@ -36,6 +36,7 @@ from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.signals import FrameSignals
 
 Chunk = bytes | str | Pcm  # WAV bytes, base64 WAV text, or samples a media track decoded
+SNAP_S = 1.0
 
 
 def frame_sound(
@@ -110,6 +111,14 @@ def _timed_listen(model: SpeechModel, listening: Listening, pcm: Pcm, start: flo
     return listened, time.thread_time() - cpu
 
 
+def _continued(heard_until: float | None, arrived: float) -> float:
+    """An untimed chunk (placed by its arrival) that arrives within `SNAP_S` of where the last one ended
+    continues it: network jitter is not a gap in the sound, nor a chunk out of order."""
+    if heard_until is not None and abs(arrived - heard_until) <= SNAP_S:
+        return heard_until
+    return arrived
+
+
 class SoundPath:
     def __init__(self, settings: Settings, workers: Workers, access: SessionAccess, metrics: Metrics) -> None:
         self._idle_ttl_s = float(settings.session_idle_ttl_s)
@@ -137,6 +146,8 @@ class SoundPath:
         line = f"{session_id}/audio"
         async with self._sequencer.turn(line, start), self._access.store.turn(line, start):
             record = await self._access.active(session_id, owner)
+            if timestamp is None:
+                start = _continued(record.sound.listening.heard_until, start)
             try:
                 check_order(record.sound.listening, start)
             except AudioOrderError as error:
