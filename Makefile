@@ -49,10 +49,11 @@ format: install ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests clients
 	$(BIN)/ruff check --fix src tests clients
 
-eval: install ## accuracy on $(DATA), its fairness set, false flags per honest hour, identity per skin group, phones
+eval: install ## accuracy on $(DATA), its fairness set, false flags per honest hour, identity per skin group, phones, voices
 	$(BIN)/interview-integrity eval $(DATA)
 	@if [ -f $(DATA)/fairness/MANIFEST.tsv ]; then $(BIN)/interview-integrity eval $(DATA)/fairness; fi
 	@if [ -f $(DATA)/honest/MANIFEST.tsv ]; then $(BIN)/interview-integrity eval $(DATA)/honest; fi
+	$(BIN)/interview-integrity eval-voice --data $(DATA)
 	$(BIN)/interview-integrity eval-identity --data $(DATA)
 	$(BIN)/interview-integrity eval-phone --data $(DATA)
 

@@ -22,7 +22,7 @@ from interview_integrity.vision.signals import Mouth
 CONTEXT_S = 0.5
 WIDE_CONTEXT_S = 1.0
 DELAY_S = WIDE_CONTEXT_S  # a step is judged once frames have come this far past its end
-MIN_FRAMES = 3  # lip readings a window needs: fewer say nothing of movement (lips need >= 2 fps)
+MIN_FRAMES = 3  # lip readings a window needs: fewer say nothing of movement (lips need about 1.5 fps)
 KEEP_S = 12.0  # frames' lips kept this long behind the newest frame, for sound that arrives late
 PREROLL_S = 3.0  # ...and this long while a session has had no sound yet: its first chunk finds its lips
 MAX_WAIT_S = 30.0  # sound heard this far ahead of the frames is judged without lips (none came)

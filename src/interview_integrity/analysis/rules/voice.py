@@ -2,11 +2,12 @@
 speech, an event only where the policy asks for silence), and the session's sound track.
 
 This rule reads sound, not frames: each `SoundWindow` (audio/lipsync.py) is a quarter second with how much
-of it was speech and how the candidate's lips moved around it. Speech beside still lips is someone else's
-voice; beside moving lips it is the candidate's; beside lips that cannot be read (no face, too small,
-turned, too dark, or moving a little, neither still nor speaking) the rule abstains: it never guesses whose
-voice it was. The track the report draws keeps what each moment was (`speaking`, `other_voice`, `voice` for
-speech it could not attribute, `silence`); moments without sound are `no audio` by their absence.
+of it was speech and how the candidate's lips moved around it. Speech beside visibly still lips is someone
+else's voice; beside moving lips it is the candidate's; beside lips that move a little (neither still nor
+speaking) it is neither, and beside lips that cannot be read (no face, too small, turned, too dark) the rule
+abstains: it never guesses whose voice it was. The track the report draws keeps what each moment was
+(`speaking`, `other_voice`, `voice` for speech it could not attribute, `silence`); moments without sound are
+`no audio` by their absence.
 """
 
 from __future__ import annotations
@@ -89,10 +90,14 @@ class Voice:
             heard.streak_lips = [*heard.streak_lips, round(activity, 4)][-_OWN_KEPT:]
             heard.streak_speech = [*heard.streak_speech, round(share, 3)][-_OWN_KEPT:]
             heard.streak_frames = [*heard.streak_frames, window.lips.frames][-_OWN_KEPT:]
-        # speech beside still lips, against speech beside moving lips or none; lips not read: abstain
-        attributed = kind != "voice"
-        other: Condition = kind == "other_voice" if attributed else None
-        speaking: Condition = kind == "speaking" if attributed else None
+        # another voice: speech beside visibly still lips. Speech beside lips that move, even a little, ends it at
+        # once (that voice may be the candidate's); a pause between words ends it only once it lasts; speech
+        # beside lips that cannot be read says nothing either way (abstain)
+        unread = kind == "voice" and activity is None
+        other: Condition = None if unread else kind == "other_voice"
+        lips_moved = kind in ("speaking", "voice") and not unread
+        # the candidate speaking: speech beside moving lips, against silence or speech beside still lips
+        speaking: Condition = None if unread else kind == "speaking"
         earlier = sum(e.type == "other_voice" and e.ended_at is not None for e in session.events)
         timeline.sustain(
             "other_voice",
@@ -102,6 +107,7 @@ class Voice:
             severity=lambda duration: "high" if duration >= t.other_voice_high_s or earlier > 0 else "medium",
             detail="speech while the candidate's lips were still",
             basis=_other_basis(heard, window, policy) if other else None,
+            broken_by_one=lips_moved,
         )
         streak = session.streaks.get("other_voice")
         if streak is None or streak.since is None:
