@@ -66,7 +66,7 @@ SECONDS ?= 30
 bench-transports: install ## one video as WebSocket JPEG frames and as a WebRTC track: bytes, server CPU, latency
 	$(BIN)/interview-integrity bench-transports --data $(DATA)
 
-bench: install ## the service under load: SESSIONS x FPS over WebSocket and REST for SECONDS (p50/p95/p99, CPU, RSS)
+bench: install ## the service under load: SESSIONS x FPS (and a second of sound a second) over WebSocket and REST for SECONDS
 	$(BIN)/interview-integrity bench --data $(DATA) --sessions $(SESSIONS) --fps $(FPS) --seconds $(SECONDS)
 
 example: install ## run the Python and JavaScript client examples against a service this starts

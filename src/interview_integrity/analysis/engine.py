@@ -77,15 +77,16 @@ class SessionAnalyzer:
         _record(state, peak_before, now, risk.score)
         return FrameOutcome(events=changed, risk=risk)
 
-    def hear(self, state: SessionState, windows: list[SoundWindow], frame_index: int = -1) -> list[Event]:
+    def hear(self, state: SessionState, windows: list[SoundWindow]) -> list[Event]:
         """Moments of sound beside the candidate's lips (audio/lipsync.py settles them, in time order, behind
-        the frames): the events they opened, escalated or closed. Each moment is judged at its own time."""
+        the frames): the events they opened, escalated or closed. Each moment is judged at its own time; no
+        frame is named as its support (the lips of several frames stand behind each)."""
         if not windows:
             return []
         peak_before = state.risk.peak
         changed: list[Event] = []
         for window in windows:
-            timeline = Timeline(state, self.policy, window.start, frame_index, interval=window.end - window.start)
+            timeline = Timeline(state, self.policy, window.start, -1, interval=window.end - window.start)
             self.voice.hear(window, state, timeline)
             changed += timeline.changed
         changed = _unique(changed)

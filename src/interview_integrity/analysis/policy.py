@@ -160,14 +160,15 @@ class Thresholds(BaseModel):
         0.006,
         gt=0,
         description="Lips are still when their opening (in eye spans) spreads less than this over the frames around "
-        "a moment: every still face of the dev clips stayed under 0.0045 at the 90th percentile (mesh jitter); no "
-        "step of speech by a talking head there read under 0.006 (scripts/measure/lip_activity.py).",
+        "a quarter second: the still faces of the dev clips read at most 0.0049 (the mesh's jitter), the talking "
+        "heads' own speech at least 0.0064, 0.0076 at its 5th percentile (scripts/measure/lip_activity.py, 5 fps).",
     )
     lips_moving: float = Field(
         0.010,
         gt=0,
-        description="Lips move with speech when the spread is at least this; between still and this they are "
-        "neither, and the voice rules abstain rather than guess whose voice it was.",
+        description="Lips move with speech when the spread is at least this (10 of the talking heads' 109 quarter "
+        "seconds of speech read under it); between still and this they are neither: such speech is not another "
+        "voice (it ends one at once) nor, for `speaking`, the candidate.",
     )
     other_voice_s: float = Field(
         2.0,

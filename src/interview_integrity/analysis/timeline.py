@@ -85,7 +85,7 @@ class Timeline:
             streak.event_id = event.id
             self.changed.append(event)
         if event is not None:
-            if len(event.frames) < MAX_SUPPORTING_FRAMES:
+            if len(event.frames) < MAX_SUPPORTING_FRAMES and self.frame_index >= 0:  # sound has no frame
                 event.frames.append(self.frame_index)
             event.detail = streak.detail
             if basis:

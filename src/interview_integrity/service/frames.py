@@ -47,6 +47,7 @@ class Applied:
     needs_evidence: list[Event] = field(default_factory=list)  # medium or high events without a snapshot yet
     first_high: Event | None = None  # the session's first high-severity event, when this frame raised it
     sound_cpu_s: float = 0.0  # CPU time the frame's lips and the sound they settled took
+    heard_opened: list[str] = field(default_factory=list)  # types of the events the settled sound opened
 
 
 def apply_frame(record: SessionRecord, signals: FrameSignals, received: float, idle_ttl_s: float) -> Applied:
@@ -61,7 +62,8 @@ def apply_frame(record: SessionRecord, signals: FrameSignals, received: float, i
     engine = SessionAnalyzer(record.policy)
     outcome = engine.process(record.state, signals, frame_index)
     cpu = time.thread_time()  # the frame's lips settle the sound waiting for them
-    heard = frame_sound(record.sound, record.state, engine, signals, frame_index)
+    known = {event.id for event in record.state.events}
+    heard = frame_sound(record.sound, record.state, engine, signals)
     sound_cpu_s = time.thread_time() - cpu
     events = _merged(outcome.events, heard)
     risk = (
@@ -70,6 +72,7 @@ def apply_frame(record: SessionRecord, signals: FrameSignals, received: float, i
         else outcome.risk
     )
     applied = Applied(frame_index, events, risk, session_check(record.state, record.policy), sound_cpu_s=sound_cpu_s)
+    applied.heard_opened = [str(event.type) for event in heard if event.id not in known]
     if record.evidence_enabled:
         needs = [e for e in events if e.severity != "low" and e.id not in record.evidence_for]
         applied.needs_evidence = needs[: max(0, MAX_EVIDENCE - len(record.evidence_for))]
@@ -143,6 +146,8 @@ class FramePath:
         for event in applied.events:
             if event.frames[:1] == [applied.frame_index] or event.type == "repeated_glances":
                 self._metrics.events.labels(event.type).inc()
+        for kind in applied.heard_opened:
+            self._metrics.events.labels(kind).inc()
         return frame_result(
             session_id, applied.frame_index, signals, applied.events, applied.risk, applied.check, elapsed * 1000
         )

@@ -60,7 +60,7 @@ def replay_frames(
             continue
         signals = stream.analyze(item, timestamp)
         outcome = engine.process(state, signals, index)
-        events = outcome.events + frame_sound(heard, state, engine, signals, index)
+        events = outcome.events + frame_sound(heard, state, engine, signals)
         for event in events:
             raised_at.setdefault(event.id, timestamp)
         needs = [e for e in events if e.severity != "low" and e.id not in evidence_of]

@@ -39,14 +39,12 @@ Chunk = bytes | str | Pcm  # WAV bytes, base64 WAV text, or samples a media trac
 SNAP_S = 1.0
 
 
-def frame_sound(
-    sound: SoundStream, state: SessionState, engine: SessionAnalyzer, signals: FrameSignals, frame_index: int
-) -> list[Event]:
+def frame_sound(sound: SoundStream, state: SessionState, engine: SessionAnalyzer, signals: FrameSignals) -> list[Event]:
     """A frame's lips join the sound waiting for them (after the frame's rules): the events settled."""
     heard = sound.listening.heard_until is not None
     lipsync.see(sound.lips, signals.timestamp, signals.mouth, heard)
     windows = lipsync.settle(sound.lips, signals.timestamp, sound.listening.heard_until)
-    return engine.hear(state, windows, frame_index)
+    return engine.hear(state, windows)
 
 
 def flush_sound(sound: SoundStream, state: SessionState, engine: SessionAnalyzer) -> list[Event]:
@@ -85,6 +83,7 @@ def decode_chunk(chunk: Chunk) -> Pcm:
 @dataclass
 class _Applied:
     events: list[Event]
+    opened: list[str]  # the types of the events this chunk opened
     judged: float | None
     risk: Risk
     cpu_s: float
@@ -95,6 +94,7 @@ def _apply(record: SessionRecord, listened: Listened, received: float) -> _Appli
     if record.status != "active":
         raise Conflict(f"session {record.id!r} ended while this audio was analysed", code="session_ended")
     engine = SessionAnalyzer(record.policy)
+    known = {event.id for event in record.state.events}
     try:
         events, judged = apply_chunk(record.sound, record.state, engine, listened)
     except AudioOrderError as error:
@@ -102,7 +102,8 @@ def _apply(record: SessionRecord, listened: Listened, received: float) -> _Appli
     record.last_seen_at = received
     now = max(engine.now(record.state), listened.listening.heard_until or 0.0)
     risk = current_risk(record.state.risk, record.state.events, record.policy, now)
-    return _Applied(events, judged, risk, time.thread_time() - cpu)
+    opened: list[str] = [event.type for event in events if event.id not in known]
+    return _Applied(events, opened, judged, risk, time.thread_time() - cpu)
 
 
 def _timed_listen(model: SpeechModel, listening: Listening, pcm: Pcm, start: float) -> tuple[Listened, float]:
@@ -158,9 +159,8 @@ class SoundPath:
             applied = await self._access.update(session_id, lambda stored: _apply(stored, listened, received))
         self._metrics.audio_seconds.inc(listened.seconds)
         self._metrics.audio_cpu.inc(decode_cpu + model_cpu + applied.cpu_s)
-        for event in applied.events:
-            if event.open and event.duration_s == 0:
-                self._metrics.events.labels(event.type).inc()
+        for kind in applied.opened:
+            self._metrics.events.labels(kind).inc()
         return AudioResult(
             session_id=session_id,
             timestamp=listened.start,
