@@ -30,7 +30,7 @@ def node_test(files: list[str], env: dict[str, str]) -> subprocess.CompletedProc
 def test_javascript_client(service: ServiceProcess) -> None:
     result = node_test(["test/client.test.mjs"], {"BASE_URL": service.url, "DATA_DIR": str(DATA)})
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "pass 4" in result.stdout
+    assert "pass 5" in result.stdout
 
 
 def y4m(video: Path, target: Path, seconds: float, loop_free: bool = False) -> Path:

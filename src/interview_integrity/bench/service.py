@@ -50,6 +50,7 @@ class Tally:
     errors: int = 0
     audio_ms: list[float] = field(default_factory=list)  # a chunk sent -> its answer
     audio_errors: int = 0
+    error_codes: dict[str, int] = field(default_factory=dict)
 
 
 def load_wavs(data_dir: Path) -> list[bytes]:
@@ -117,6 +118,7 @@ async def ws_session(
                     sent.pop(0)
                 elif message["type"] == "error":
                     tally.errors += 1
+                    tally.error_codes[message["code"]] = tally.error_codes.get(message["code"], 0) + 1
                 elif message["type"] == "report":
                     return
 
@@ -278,7 +280,7 @@ def _report(
         f"load: {sessions} sessions x {fps:g} fps for {seconds:g} s (half WebSocket, half REST), 640x480 JPEG, "
         f"{os.cpu_count()} cores",
         f"frames sent {sent}, analysed {len(lat)}, skipped (WebSocket) {tally.skipped}, 503 busy (REST) {tally.busy}, "
-        f"errors {tally.errors}",
+        f"errors {tally.errors} {tally.error_codes or ''}",
         f"achieved {len(lat) / seconds:.1f} analysed frames/s of {sessions * fps:g} offered",
         f"end-to-end latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}",
         f"of which in the server (results' processing_ms): p50 {percentile(tally.server_ms, 50):.1f}  "

@@ -29,7 +29,7 @@ def sound_track(report: dict[str, Any], axis: Axis) -> str:
     parts = [
         f'<text x="0" y="{top + 13}" font-size="11" fill="#5b6470">heard</text>',
         f'<rect class="no-audio" x="{axis.left}" y="{top}" width="{axis.right - axis.left}" height="{row}" '
-        f'fill="url(#no-audio)"><title>{NO_AUDIO}</title></rect>',
+        f'fill="#f7f8fa" stroke="#c9cfd6" stroke-dasharray="3 3"><title>{NO_AUDIO}</title></rect>',
     ]
     for run in runs:
         start, end, kind = float(run["start"]), float(run["end"]), str(run["kind"])
@@ -44,16 +44,11 @@ def sound_track(report: dict[str, Any], axis: Axis) -> str:
     legend = "".join(
         f'<span class="sev" style="background:{colour}"></span>{escape(words)} ' for colour, words in SOUND.values()
     )
-    legend += '<span class="sev" style="background:#eceef1;border:1px dashed #aab"></span>no audio'
-    pattern = (
-        '<defs><pattern id="no-audio" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f4f7"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#d5dae1" stroke-width="2"/></pattern></defs>'
-    )
+    legend += '<span class="sev" style="background:#f7f8fa;border:1px dashed #c9cfd6"></span>no audio (dashed)'
     svg = (
         f'<svg class="sound-track" viewBox="0 0 {WIDTH} {height - 24}" width="100%" role="img" '
         f'aria-label="Sound over the session" data-axis-left="{axis.left}" data-axis-right="{axis.right}" '
-        f'data-span="{axis.span:.2f}">{pattern}{"".join(parts)}</svg>'
+        f'data-span="{axis.span:.2f}">{"".join(parts)}</svg>'
     )
     return f'{svg}<div class="muted legend" data-testid="sound-summary">{_totals(sound)}<br>{legend}</div>'
 

@@ -106,6 +106,14 @@ def _apply(record: SessionRecord, listened: Listened, received: float) -> _Appli
     return _Applied(events, opened, judged, risk, time.thread_time() - cpu)
 
 
+def _timed_decode(chunk: Chunk) -> tuple[Pcm, float]:
+    cpu = time.thread_time()
+    try:
+        return decode_chunk(chunk), time.thread_time() - cpu
+    except AudioError as error:
+        raise InvalidInput(str(error), code=error.code) from None
+
+
 def _timed_listen(model: SpeechModel, listening: Listening, pcm: Pcm, start: float) -> tuple[Listened, float]:
     cpu = time.thread_time()
     listened = listen(model, listening, pcm, start)
@@ -135,12 +143,7 @@ class SoundPath:
         """One chunk of a session's sound. Without a timestamp, its first sample is placed at its arrival
         less its length (a chunk is sent once it has been recorded)."""
         received = arrived_at or time.time()
-        cpu = time.thread_time()
-        try:
-            pcm = decode_chunk(chunk)
-        except AudioError as error:
-            raise InvalidInput(str(error), code=error.code) from None
-        decode_cpu = time.thread_time() - cpu
+        pcm, decode_cpu = await self._workers.sound(_timed_decode, chunk)
         record = await self._access.active(session_id, owner)
         start = on_clock(timestamp, received - record.created_at - pcm.seconds)
         check_event(start, record.state.first_timestamp, record.state.last_timestamp, self._idle_ttl_s)
@@ -153,7 +156,7 @@ class SoundPath:
                 check_order(record.sound.listening, start)
             except AudioOrderError as error:
                 raise Conflict(str(error), code="audio_out_of_order") from None
-            listened, model_cpu = await self._workers.run(
+            listened, model_cpu = await self._workers.sound(
                 _timed_listen, self._model, record.sound.listening, pcm, start
             )
             applied = await self._access.update(session_id, lambda stored: _apply(stored, listened, received))

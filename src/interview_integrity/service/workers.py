@@ -36,6 +36,9 @@ class Workers:
         # one frame per worker per core: OpenCV's own thread pool would oversubscribe the cores
         cv2.setNumThreads(1)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frames")
+        # sound is a few milliseconds a second per session and must not wait behind a queue of frames: its own
+        # thread (the speech model releases the GIL while it runs)
+        self._sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sound")
         self.capacity = workers * (1 + settings.queue_per_worker)
         self._in_flight = 0
 
@@ -60,6 +63,7 @@ class Workers:
     def close(self) -> None:
         """Stops the workers; the analyzer belongs to whoever made it (it may outlive them)."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._sound.shutdown(wait=True, cancel_futures=True)
 
     async def analyze(
         self,
@@ -73,9 +77,9 @@ class Workers:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._analyze, frame, timestamp, track, schedule, identity)
 
-    async def run(self, work: Callable[..., T], *args: Any) -> T:
-        """Other CPU work of a session (a chunk of sound) on the frames' threads: the cores are shared alike."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
+    async def sound(self, work: Callable[..., T], *args: Any) -> T:
+        """A chunk of sound's CPU work, on the sound thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._sound, work, *args)
 
     async def evidence_jpeg(self, image: Array, signals: FrameSignals) -> bytes:
         return await asyncio.get_running_loop().run_in_executor(self._executor, evidence_jpeg, image, signals)
