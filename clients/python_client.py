@@ -54,6 +54,8 @@ def main() -> int:
         print(f"session {session_id}")
         if args.path and Path(args.path).suffix.lower() not in VIDEO_SUFFIXES:
             results = [client.analyze_frame_from_file(session_id, args.path)]
+        elif args.path:  # a recording: its frames and its sound, in the order a live client sends them
+            results = [a for a in client.send_video(session_id, args.path, fps=args.fps) if "frame_index" in a]
         else:
             results = []
             for timestamp, frame in frames(args.path, args.fps, 20.0):
@@ -65,6 +67,12 @@ def main() -> int:
         report = client.end_session(session_id)
         link = client.report_link(session_id)  # signed: opens in a browser without the API key
     print(f"\nverdict: {report['verdict']}  ({report['summary']['explanation']['reason']})")
+    sound = report["summary"]["sound"]
+    if sound:
+        print(
+            f"sound: heard {sound['heard_s']:.0f} s, the candidate speaking {sound['speaking_s']:.0f} s, "
+            f"another voice {sound['other_voice_s']:.0f} s (nothing of the sound was kept)"
+        )
     for event in report["events"]:
         print(f"  {event['started_at']:7.2f} s  {event['type']:<16} {event['severity']:<6} {event['message']}")
     print(f"report page: {link}")
