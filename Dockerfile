@@ -30,7 +30,7 @@ RUN python -m venv /venv \
  && mkdir -p /models /graph/x && tar -xzf /graph/*.tgz -C /graph/x \
  && /venv/bin/python -c "from pathlib import Path; from interview_integrity.vision.ssdlite.convert import convert; convert(Path('/graph/x/package/models/coco-ssd'), Path('/models/ssdlite_mobilenet_v2_coco.onnx'))" \
  && /venv/bin/interview-integrity prepare-models --models-dir /models \
- && /venv/bin/python -c "from pathlib import Path; from interview_integrity.vision import model_files as m; [m.verified(Path('/models') / n) for n in ('ssdlite_mobilenet_v2_coco.onnx', 'ssdlite_mobilenet_v2_coco.int8.onnx', 'yolov4-tiny.int8.onnx')]; [m.yolo_file(n) for n in ('yolov4-tiny.weights','yolov4-tiny.cfg','coco.names')]; [m.mediapipe_file(f) for f in ('face_landmark/face_landmark.tflite','iris_landmark/iris_landmark.tflite','face_detection/face_detection_full_range_sparse.tflite','face_detection/face_detection_short_range.tflite')]; print('model files verified')"
+ && /venv/bin/python -c "from pathlib import Path; from interview_integrity.vision import model_files as m; [m.verified(Path('/models') / n) for n in ('ssdlite_mobilenet_v2_coco.onnx', 'ssdlite_mobilenet_v2_coco.int8.onnx', 'yolov4-tiny.int8.onnx')]; [m.yolo_file(n) for n in ('yolov4-tiny.weights','yolov4-tiny.cfg','coco.names')]; [m.mediapipe_file(f) for f in ('face_landmark/face_landmark.tflite','iris_landmark/iris_landmark.tflite','face_detection/face_detection_full_range_sparse.tflite','face_detection/face_detection_short_range.tflite')]; from interview_integrity.audio.speech import speech_model_file; speech_model_file(); print('model files verified')"
 
 # --- 3. the runtime: only what runs
 FROM python:3.11-slim AS runtime

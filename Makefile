@@ -49,10 +49,11 @@ format: install ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests clients
 	$(BIN)/ruff check --fix src tests clients
 
-eval: install ## accuracy on $(DATA), its fairness set, false flags per honest hour, identity per skin group, phones
+eval: install ## accuracy on $(DATA), its fairness set, false flags per honest hour, identity per skin group, phones, voices
 	$(BIN)/interview-integrity eval $(DATA)
 	@if [ -f $(DATA)/fairness/MANIFEST.tsv ]; then $(BIN)/interview-integrity eval $(DATA)/fairness; fi
 	@if [ -f $(DATA)/honest/MANIFEST.tsv ]; then $(BIN)/interview-integrity eval $(DATA)/honest; fi
+	$(BIN)/interview-integrity eval-voice --data $(DATA)
 	$(BIN)/interview-integrity eval-identity --data $(DATA)
 	$(BIN)/interview-integrity eval-phone --data $(DATA)
 
@@ -65,7 +66,7 @@ SECONDS ?= 30
 bench-transports: install ## one video as WebSocket JPEG frames and as a WebRTC track: bytes, server CPU, latency
 	$(BIN)/interview-integrity bench-transports --data $(DATA)
 
-bench: install ## the service under load: SESSIONS x FPS over WebSocket and REST for SECONDS (p50/p95/p99, CPU, RSS)
+bench: install ## the service under load: SESSIONS x FPS (and a second of sound a second) over WebSocket and REST for SECONDS
 	$(BIN)/interview-integrity bench --data $(DATA) --sessions $(SESSIONS) --fps $(FPS) --seconds $(SECONDS)
 
 example: install ## run the Python and JavaScript client examples against a service this starts

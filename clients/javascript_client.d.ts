@@ -6,7 +6,8 @@ export type EventType =
   | 'no_face' | 'multiple_faces' | 'extra_person' | 'gaze_away' | 'repeated_glances' | 'head_turned'
   | 'phone_detected' | 'book_detected' | 'device_detected' | 'camera_blocked'
   | 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste'
-  | 'identity_changed' | 'stream_frozen' | 'stream_replayed' | 'no_liveness' | 'virtual_camera' | 'camera_changed';
+  | 'identity_changed' | 'stream_frozen' | 'stream_replayed' | 'no_liveness' | 'virtual_camera' | 'camera_changed'
+  | 'other_voice' | 'speaking';
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'unauthorised' | 'ended';
 
 export interface Box { x: number; y: number; width: number; height: number }
@@ -38,9 +39,12 @@ export interface FrameResult {
   risk: Risk;
   check: SessionCheck;
 }
+export interface SoundRun { start: number; end: number; kind: 'speaking' | 'other_voice' | 'voice' | 'silence' }
 export interface Report {
   session_id: string; candidate_id: string; status: 'active' | 'ended'; verdict: Risk['verdict'];
   summary: Record<string, unknown>; events: Event[]; risk_timeline: [number, number][];
+  /** who was heard when; empty: no audio */
+  sound_track: SoundRun[];
   evidence: { event_id: string; event_type: string; frame_index: number; timestamp: number; jpeg_base64: string }[];
   reviews: { id: string; event_id: string | null; decision: 'confirmed' | 'dismissed'; note: string; reviewer: string }[];
   policy: Record<string, unknown>;
@@ -59,6 +63,13 @@ export class ServiceUnavailableError extends ApiError {}
 export class ConnectionError extends Error {}
 export const CLIENT_EVENTS: ClientEventType[];
 export const POLICY_VIOLATION: 1008;
+/** Mono float samples as a 16-bit PCM WAV. */
+export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array;
+/** Cut a stream's microphone into WAV chunks; returns a function that stops the capture. */
+export function captureAudio(
+  mediaStream: MediaStream, onChunk: (wav: Uint8Array, seconds: number) => void,
+  options?: { seconds?: number; AudioContext?: unknown },
+): () => void;
 
 export interface ClientOptions { apiKey?: string; retries?: number; backoffMs?: number; fetch?: typeof fetch; WebSocket?: unknown }
 export interface StreamOptions {
@@ -66,10 +77,19 @@ export interface StreamOptions {
   onResult?(result: FrameResult): void; onEvent?(event: Event): void; onState?(state: StreamState): void;
   onError?(error: ApiError | ConnectionError): void; onSkipped?(skipped: { reason: string; skipped_total: number }): void;
   onMessage?(message: Record<string, unknown>): void;
+  /** one per chunk of sound heard */
+  onAudio?(heard: AudioResult): void;
+}
+/** What one chunk of sound gave (POST /sessions/{id}/audio, or an `audio_result` message). */
+export interface AudioResult {
+  session_id: string; timestamp: number; duration_s: number; speech_s: number; judged_until: number | null;
+  processing_ms: number; events: Event[]; risk: Risk;
 }
 export interface WebRTCOptions extends StreamOptions {
   /** frames analysed per second of track time (the server caps it) */
   fps?: number; iceServers?: RTCIceServer[]; maxBitrate?: number; RTCPeerConnection?: unknown;
+  /** send the stream's microphone as a second track when it has one (default true) */
+  audio?: boolean;
 }
 export interface TrackStats { frames_received: number; frames_sampled: number; skipped_total: number; bytes_received: number; seconds: number }
 
@@ -83,6 +103,8 @@ declare class Stream {
 }
 export class StreamConnection extends Stream {
   sendFrame(frame: Blob | ArrayBuffer | Uint8Array): boolean;
+  /** a WAV chunk, placed by the server at its arrival less its length */
+  sendAudio(wav: Blob | ArrayBuffer | Uint8Array): boolean;
 }
 /** A session's camera as a WebRTC track; results on a data channel. */
 export class WebRTCConnection extends Stream {
@@ -102,6 +124,7 @@ export class InterviewClient {
   analyzeFrameFromBlob(sessionId: string, blob: Blob, options?: { timestamp?: number }): Promise<FrameResult>;
   analyzeFrameFromCanvas(sessionId: string, canvas: HTMLCanvasElement | OffscreenCanvas, options?: { timestamp?: number; quality?: number }): Promise<FrameResult>;
   analyzeFrameFromVideo(sessionId: string, video: HTMLVideoElement, options?: { timestamp?: number; quality?: number }): Promise<FrameResult>;
+  sendAudio(sessionId: string, wav: Blob | ArrayBuffer | Uint8Array, options?: { timestamp?: number }): Promise<AudioResult>;
   endSession(sessionId: string): Promise<Report>;
   getReport(sessionId: string): Promise<Report>;
   getStatus(sessionId: string): Promise<Record<string, unknown>>;

@@ -4,6 +4,7 @@
  *   const client = new InterviewClient('http://localhost:8000');
  *   const sessionId = await client.startSession('candidate_123');
  *   const result = await client.analyzeFrameFromCanvas(sessionId, canvas);
+ *   await client.sendAudio(sessionId, wavBytes, { timestamp: 0 });   // a 16-bit PCM WAV, 0.1-10 s
  *
  * Errors from the service reject with typed errors built from its {"error": {"code", "message"}} body;
  * 429 and 503 are retried with exponential backoff, honouring Retry-After.
@@ -127,6 +128,14 @@ export class InterviewClient {
     return this.analyzeFrameFromCanvas(sessionId, videoToCanvas(video), options);
   }
 
+  /** One chunk of the session's sound: a 16-bit PCM WAV (Blob, ArrayBuffer or Uint8Array), mono or stereo,
+   * 8-48 kHz, 0.1-10 s; `timestamp`: its first sample on the session's clock. None of the sound is kept. */
+  async sendAudio(sessionId, wav, { timestamp } = {}) {
+    const json = { audio: await toBase64(wav) };
+    if (timestamp !== undefined) json.timestamp = timestamp;
+    return this.request('POST', `/sessions/${encodeURIComponent(sessionId)}/audio`, { json });
+  }
+
   endSession(sessionId) { return this.request('POST', '/end-session', { json: { session_id: sessionId } }); }
   getReport(sessionId) { return this.request('GET', `/sessions/${encodeURIComponent(sessionId)}/report`); }
   getStatus(sessionId) { return this.request('GET', `/sessions/${encodeURIComponent(sessionId)}`); }
@@ -207,6 +216,7 @@ export class InterviewClient {
  * @property {(state: string) => void} [onState] connecting | live | reconnecting | unreachable | unauthorised | ended
  * @property {(error: ApiError) => void} [onError]
  * @property {(skipped: object) => void} [onSkipped]
+ * @property {(heard: object) => void} [onAudio] one per chunk of sound heard (`audio_result`)
  * @property {number} [maxReconnects] default Infinity
  */
 
@@ -254,6 +264,10 @@ class Stream {
       case 'skipped':
         this.inFlight = Math.max(0, this.inFlight - 1);
         this.options.onSkipped?.(message);
+        break;
+      case 'audio_result':
+        this.options.onAudio?.(message);
+        for (const event of message.events) this.options.onEvent?.(event);
         break;
       case 'client_event':
         for (const event of message.events ?? []) this.options.onEvent?.(event);
@@ -337,6 +351,14 @@ export class StreamConnection extends Stream {
 
   send(message) { this.socket.send(JSON.stringify(message)); }
 
+  /** Send one chunk of sound (a WAV, as `captureAudio` makes them), placed by the server at its arrival less
+   * its length, as binary frames are; false when the stream is not live. Sound is never dropped by the server. */
+  sendAudio(wav) {
+    if (this.state !== 'live' || this.socket.readyState !== 1) return false;
+    this.socket.send(wav);
+    return true;
+  }
+
   /** Send one encoded frame; false when one is already being analysed (the caller may drop this one). */
   sendFrame(frame) {
     if (this.state !== 'live' || this.socket.readyState !== 1) return false;
@@ -380,6 +402,9 @@ export class WebRTCConnection extends Stream {
     this.channel.onmessage = (message) => this.receive(JSON.parse(message.data));
     this.channel.onclose = () => { if (!this.closed && this.state !== 'ended') this.setState('unreachable'); };
     const sender = pc.addTrack(track, this.mediaStream);
+    // the microphone, when the stream has one, goes as a second track of the same connection
+    const microphone = this.mediaStream.getAudioTracks?.()[0];
+    if (microphone && this.options.audio !== false) pc.addTrack(microphone, this.mediaStream);
     try {
       // a few frames a second are analysed: no need to send thirty in high quality
       const parameters = sender.getParameters();
@@ -430,6 +455,59 @@ export class WebRTCConnection extends Stream {
     this.channel?.close();
     this.pc?.close();
   }
+}
+
+async function toBase64(data) {
+  const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer())
+    : data instanceof Uint8Array ? data : new Uint8Array(data);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** Mono float samples (-1..1) as a 16-bit PCM WAV. */
+export function encodeWav(samples, sampleRate) {
+  const buffer = new ArrayBuffer(44 + samples.length * 2);
+  const view = new DataView(buffer);
+  const text = (offset, value) => { for (let i = 0; i < value.length; i += 1) view.setUint8(offset + i, value.charCodeAt(i)); };
+  text(0, 'RIFF'); view.setUint32(4, 36 + samples.length * 2, true); text(8, 'WAVE'); text(12, 'fmt ');
+  view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
+  view.setUint32(24, sampleRate, true); view.setUint32(28, sampleRate * 2, true);
+  view.setUint16(32, 2, true); view.setUint16(34, 16, true); text(36, 'data'); view.setUint32(40, samples.length * 2, true);
+  for (let i = 0; i < samples.length; i += 1) view.setInt16(44 + i * 2, Math.max(-1, Math.min(1, samples[i])) * 0x7fff, true);
+  return new Uint8Array(buffer);
+}
+
+/**
+ * Cut a media stream's microphone into WAV chunks of `seconds` (16 kHz mono where the browser resamples, else
+ * its own rate) and hand each to `onChunk(wav, seconds)`. Returns a function that stops the capture.
+ * @param {MediaStream} mediaStream with an audio track
+ * @param {(wav: Uint8Array, seconds: number) => void} onChunk
+ */
+export function captureAudio(mediaStream, onChunk, { seconds = 1, AudioContext: Context = globalThis.AudioContext } = {}) {
+  if (!Context || !mediaStream.getAudioTracks().length) return () => {};
+  let context;
+  try { context = new Context({ sampleRate: 16000 }); } catch { context = new Context(); }
+  context.resume?.().catch(() => {});
+  const source = context.createMediaStreamSource(mediaStream);
+  const processor = context.createScriptProcessor(4096, 1, 1);
+  const rate = context.sampleRate;
+  let pending = [];
+  let count = 0;
+  processor.onaudioprocess = (event) => {
+    pending.push(new Float32Array(event.inputBuffer.getChannelData(0)));
+    count += event.inputBuffer.length;
+    if (count < rate * seconds) return;
+    const samples = new Float32Array(count);
+    let offset = 0;
+    for (const piece of pending) { samples.set(piece, offset); offset += piece.length; }
+    pending = [];
+    count = 0;
+    onChunk(encodeWav(samples, rate), samples.length / rate);
+  };
+  source.connect(processor);
+  processor.connect(context.destination); // a script processor runs only while connected; it outputs silence
+  return () => { processor.disconnect(); source.disconnect(); context.close().catch(() => {}); };
 }
 
 async function canvasToJpeg(canvas, quality) {

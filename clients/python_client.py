@@ -76,6 +76,8 @@ def main() -> int:
         try:
             if args.path and Path(args.path).suffix.lower() not in VIDEO_SUFFIXES:
                 results = [client.analyze_frame_from_file(session_id, args.path)]
+            elif args.path:  # a recording: its frames and its sound, in the order a live client sends them
+                results = [a for a in client.send_video(session_id, args.path, fps=args.fps) if "frame_index" in a]
             else:
                 results = (
                     client.analyze_frame(session_id, jpeg_from_array(frame), timestamp)
@@ -91,6 +93,12 @@ def main() -> int:
         report = client.end_session(session_id)
         link = client.report_link(session_id)  # signed: opens in a browser without the API key
     print(f"\nverdict: {report['verdict']}  ({report['summary']['explanation']['reason']})")
+    sound = report["summary"]["sound"]
+    if sound:
+        print(
+            f"sound: heard {sound['heard_s']:.0f} s, the candidate speaking {sound['speaking_s']:.0f} s, "
+            f"another voice {sound['other_voice_s']:.0f} s (nothing of the sound was kept)"
+        )
     for event in report["events"]:
         title = event.get("title", event["type"])
         print(f"  {event['id']:>4} {event['started_at']:7.2f} s  {title:<28} {event['severity']:<6} {event['message']}")

@@ -7,12 +7,16 @@
  * full screen, copy/paste) to the service. Friendly states for a denied camera, no camera, an unreachable
  * server and reconnecting.
  *
+ * With `audio` (true), it asks for the microphone too, after the camera and on its own: a declined or missing
+ * microphone is a friendly note (the session goes on without sound), never a failure of the video. The sound
+ * goes as a second WebRTC track, or over the WebSocket as one-second WAV chunks; the service keeps none of it.
+ *
  * Before the session counts, it shows the service's start-of-session check (`result.check`): face found
  * and well lit, the camera's angle, what was taken as the candidate's setup, whether gaze can be read, and
  * what to do when something is off ("place the camera in front of you").
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { AuthenticationError, InterviewClient } from './javascript_client.js';
+import { AuthenticationError, InterviewClient, captureAudio } from './javascript_client.js';
 
 const MESSAGES = {
   idle: 'Starting…',
@@ -25,6 +29,13 @@ const MESSAGES = {
   unreachable: 'The proctoring service cannot be reached. Check your connection; we will keep trying.',
   unauthorised: 'Not authorised: the proctoring service refused the API key. Check the key, then reload the page.',
   ended: 'Session ended.',
+};
+const MICROPHONE = {
+  off: null,
+  asking: 'Please allow the microphone when your browser asks.',
+  on: 'Microphone on: voices are checked, no sound is kept.',
+  declined: 'Microphone declined: the session goes on without sound. To include it, allow the microphone in the address bar and reload.',
+  missing: 'No microphone was found: the session goes on without sound.',
 };
 export const VERDICT = { clear: 'Clear', review: 'Needs human review', high_risk: 'Needs human review soon' };
 const styles = {
@@ -97,7 +108,7 @@ function RiskGauge({ score = 0, level = 'low', verdict, openHigh = false }) {
 }
 
 export function InterviewMonitor({
-  apiUrl, candidateId, apiKey, fps = 2, policy, transport = 'websocket', showPreview = true,
+  apiUrl, candidateId, apiKey, fps = 2, policy, transport = 'websocket', showPreview = true, audio = false,
   onResult, onEvent, onEnd, onSession,
 }) {
   const videoRef = useRef(null);
@@ -109,11 +120,13 @@ export function InterviewMonitor({
   const [sessionId, setSessionId] = useState(null);
   const [reportUrl, setReportUrl] = useState(null);
   const [checkSince, setCheckSince] = useState(null);
+  const [microphone, setMicrophone] = useState('off');
   const clientRef = useRef(null);
 
   useEffect(() => {
     let stream;
     let timer;
+    let stopAudio = () => {};
     let cancelled = false;
     const client = new InterviewClient(apiUrl, { apiKey });
     clientRef.current = client;
@@ -134,6 +147,18 @@ export function InterviewMonitor({
         return;
       }
       if (cancelled) return;
+      if (audio) {
+        // asked on its own: a declined microphone must not cost the candidate the camera
+        setMicrophone('asking');
+        try {
+          const sound = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+          sound.getAudioTracks().forEach((track) => stream.addTrack(track));
+          setMicrophone('on');
+        } catch (error) {
+          setMicrophone(error.name === 'NotAllowedError' || error.name === 'SecurityError' ? 'declined' : 'missing');
+        }
+        if (cancelled) return;
+      }
       videoRef.current.srcObject = stream;
       await videoRef.current.play().catch(() => {});
       setState('connecting');
@@ -143,6 +168,7 @@ export function InterviewMonitor({
         onEvent: (event) => { setEvents((list) => [event, ...list.filter((e) => e.id !== event.id)].slice(0, 5)); onEvent?.(event); },
       };
       let conn;
+      const hasSound = stream.getAudioTracks().length > 0;
       if (transport === 'webrtc') {
         let id;
         try {
@@ -152,7 +178,7 @@ export function InterviewMonitor({
           return;
         }
         if (cancelled) return;
-        conn = client.streamWebRTC(id, stream, { ...callbacks, fps });
+        conn = client.streamWebRTC(id, stream, { ...callbacks, fps, audio: hasSound });
       } else {
         conn = client.stream({ ...callbacks, candidateId, policy });
       }
@@ -168,6 +194,7 @@ export function InterviewMonitor({
       }).catch(() => {});
       track?.addEventListener('ended', reportCamera);
       navigator.mediaDevices.addEventListener?.('devicechange', reportCamera);
+      if (transport !== 'webrtc' && hasSound) stopAudio = captureAudio(stream, (wav) => conn.sendAudio(wav));
       if (transport !== 'webrtc') timer = setInterval(() => {
         const video = videoRef.current;
         if (!video || video.readyState < 2 || conn.state !== 'live') return;
@@ -186,6 +213,7 @@ export function InterviewMonitor({
     return () => {
       cancelled = true;
       clearInterval(timer);
+      stopAudio();
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('blur', onBlur);
       document.removeEventListener('fullscreenchange', onFullscreen);
@@ -194,7 +222,7 @@ export function InterviewMonitor({
       connection.current?.close();
       stream?.getTracks().forEach((track) => track.stop());
     };
-  }, [apiUrl, candidateId, apiKey, fps, transport]);
+  }, [apiUrl, candidateId, apiKey, fps, transport, audio]);
 
   const end = useCallback(async () => {
     const conn = connection.current;
@@ -226,6 +254,11 @@ export function InterviewMonitor({
       data-transport={transport}>
       <video ref={videoRef} muted playsInline style={{ ...styles.video, display: showPreview ? 'block' : 'none' }} />
       <div style={styles.state(state === 'live')} role="status" data-testid="state">{MESSAGES[state]}</div>
+      {MICROPHONE[microphone] && (
+        <div data-testid="microphone" data-state={microphone} style={{ margin: '6px 0', color: '#5b6470' }}>
+          {MICROPHONE[microphone]}
+        </div>
+      )}
       {result?.check && state !== 'ended' && result.check.status !== 'ready' && <SessionCheck check={result.check} since={checkSince ?? Date.now()} />}
       {result && state !== 'ended' && (
         <>

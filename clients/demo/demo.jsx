@@ -8,6 +8,7 @@ function Demo() {
   const [candidate, setCandidate] = useState('demo-candidate');
   const [apiKey, setApiKey] = useState('');
   const [transport, setTransport] = useState(params.get('transport') === 'webrtc' ? 'webrtc' : 'websocket');
+  const [audio, setAudio] = useState(params.get('audio') === '1');
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState(null);
   const [reportUrl, setReportUrl] = useState(null);
@@ -19,8 +20,8 @@ function Demo() {
       <h1 style={{ fontSize: 22 }}>Interview integrity: live demo</h1>
       <p data-testid="privacy">
         {snapshots
-          ? 'Your camera stays in this page; frames go to this server only. This server keeps a snapshot of the frame behind each notable moment (a second face, a phone) with the session, for a reviewer; no other frame, and never sound.'
-          : 'Your camera stays in this page; frames go to this server only, and no frame is stored.'}
+          ? 'Your camera stays in this page; frames (and sound, when you ask) go to this server only. This server keeps a snapshot of the frame behind each notable moment (a second face, a phone) with the session, for a reviewer; no other frame, and never sound.'
+          : 'Your camera stays in this page; frames (and sound, when you ask) go to this server only; no frame is stored, and no sound ever.'}
       </p>
       {!running && !report && (
         <form onSubmit={(e) => { e.preventDefault(); setRunning(true); }}>
@@ -31,12 +32,14 @@ function Demo() {
             <option value="websocket">WebSocket (JPEG frames)</option>
             <option value="webrtc">WebRTC (a video track)</option>
           </select></label></p>
+          <p><label><input type="checkbox" data-testid="audio" checked={audio} onChange={(e) => setAudio(e.target.checked)} />
+            {' '}Microphone too: another voice is told apart from yours by your lips (no sound is kept)</label></p>
           <button type="submit" data-testid="start">Start</button>
         </form>
       )}
       {running && (
         <InterviewMonitor apiUrl={apiUrl} candidateId={candidate} fps={4} apiKey={apiKey || undefined}
-          transport={transport} onEnd={(final, link) => { setReport(final); setReportUrl(link); }} />
+          transport={transport} audio={audio} onEnd={(final, link) => { setReport(final); setReportUrl(link); }} />
       )}
       {report && (
         <section data-testid="demo-report">

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import {
-  BadRequestError, ConflictError, InterviewClient, NotFoundError, RateLimitError,
+  BadRequestError, ConflictError, InterviewClient, NotFoundError, RateLimitError, encodeWav,
 } from '../javascript_client.js';
 
 const BASE_URL = process.env.BASE_URL;
@@ -28,6 +28,28 @@ test('every REST method, as the documentation promises', async () => {
   const report = await client.endSession(sessionId);
   assert.equal(report.status, 'ended');
   assert.deepEqual((await client.getReport(sessionId)).events, report.events);
+});
+
+test('sound over REST and the WebSocket: a WAV chunk heard, a bad one refused', async () => {
+  const client = new InterviewClient(BASE_URL, { WebSocket });
+  const sessionId = await client.startSession('sound');
+  const tone = Float32Array.from({ length: 16000 }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 440 * i) / 16000));
+  const heard = await client.sendAudio(sessionId, encodeWav(tone, 16000), { timestamp: 0 });
+  assert.equal(heard.duration_s, 1);
+  assert.equal(heard.timestamp, 0);
+  await assert.rejects(client.sendAudio(sessionId, new TextEncoder().encode('not a wav'), { timestamp: 1 }),
+    (error) => error instanceof BadRequestError && error.code === 'invalid_audio');
+  await assert.rejects(client.sendAudio(sessionId, encodeWav(tone, 16000), { timestamp: 0.5 }),
+    (error) => error instanceof ConflictError && error.code === 'audio_out_of_order');
+  const sounds = [];
+  const conn = client.stream({ candidateId: 'ws-sound', onAudio: (message) => sounds.push(message) });
+  await conn.ready;
+  assert.ok(conn.sendAudio(encodeWav(tone, 16000)));
+  for (let i = 0; i < 200 && sounds.length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(sounds[0].duration_s, 1);
+  const report = await conn.end();
+  assert.equal(report.summary.sound.heard_s, 1);
+  conn.close();
 });
 
 test('typed errors from the error JSON', async () => {

@@ -14,6 +14,7 @@ ErrorCode = Literal[
     "invalid_resume", "no_session", "invalid_frame", "invalid_timestamp", "timestamp_out_of_range",
     "invalid_client_event", "invalid_metadata", "invalid_cursor", "no_video_track", "invalid_sdp",
     "invalid_image", "empty_image", "not_an_image", "truncated_image",
+    "invalid_audio", "unsupported_audio", "audio_length",
     # 401, 403, 404, 405, 408
     "unauthorized", "missing_api_key", "invalid_api_key", "invalid_report_link", "sign_in_required",
     "forbidden", "csrf_refused",
@@ -22,6 +23,7 @@ ErrorCode = Literal[
     # 409: the session's state
     "conflict", "session_ended", "frame_out_of_order", "frame_already_analysed", "rule_disabled", "webrtc_active",
     "idempotency_key_spent",
+    "audio_out_of_order",
     # 413, 415, 422, 429
     "payload_too_large", "image_too_large", "unsupported_media_type",
     "validation_error", "invalid_policy", "invalid_reference_photo", "idempotency_conflict", "frame_id_reused",

@@ -22,6 +22,12 @@ class Metrics:
         self.active_sessions = Gauge("ii_active_sessions", "Active sessions in the store.", registry=self.registry)
         self.events = Counter("ii_events_total", "Events opened, by type.", ["type"], registry=self.registry)
         self.errors = Counter("ii_errors_total", "Error responses, by code.", ["code"], registry=self.registry)
+        self.audio_seconds = Counter("ii_audio_seconds_total", "Seconds of audio heard.", registry=self.registry)
+        self.audio_cpu = Counter(
+            "ii_audio_cpu_seconds_total",
+            "CPU time spent on sound: decoding, the speech model, lips beside sound, the voice rules.",
+            registry=self.registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

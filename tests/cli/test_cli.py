@@ -34,3 +34,24 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
     result = run("analyze", str(tmp_path / "nope.jpg"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_analyze_a_recording_as_a_session_hears_its_sound(data_dir: Path, tmp_path: Path) -> None:
+    """A listener's clip with another person's speech laid over it from 3 s (ffmpeg): the session replay hears the
+    file's sound, names the other voice, and writes the sound track into the reviewer's page."""
+    clip = tmp_path / "listener_and_a_voice.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(data_dir / "vid_gaze_center.mp4"), "-i",
+         str(data_dir / "honest" / "hon_hdtf_katie.mp4"), "-filter_complex",
+         "[1:a]atrim=0:5,asetpts=PTS-STARTPTS,adelay=3000:all=1[v];[0:a][v]amix=inputs=2:duration=first:normalize=0[a]",
+         "-map", "0:v", "-map", "[a]", "-c:v", "copy", "-c:a", "aac", str(clip)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    page = tmp_path / "report.html"
+    result = run("analyze", str(clip), "--session", "--report", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "other_voice" in result.stdout and "sound: heard 10.5 s" in result.stdout
+    assert 'class="sound other_voice"' in page.read_text()
+    quiet = run("analyze", str(clip), "--session", "--no-sound", "--format", "json")
+    summary = json.loads(quiet.stdout)["summary"]
+    assert summary["sound"] is None and "other_voice" not in summary["events_by_type"]

@@ -30,7 +30,7 @@ def node_test(files: list[str], env: dict[str, str]) -> subprocess.CompletedProc
 def test_javascript_client(service: ServiceProcess) -> None:
     result = node_test(["test/client.test.mjs"], {"BASE_URL": service.url, "DATA_DIR": str(DATA)})
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "pass 4" in result.stdout
+    assert "pass 5" in result.stdout
 
 
 def y4m(video: Path, target: Path, seconds: float, loop_free: bool = False) -> Path:
@@ -90,3 +90,36 @@ def test_report_links_and_docs_in_chromium(
     result = node_test(["test/pages.test.mjs"], env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "pass 6" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def still_lips_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # a real webcam face that listens (its lips stay still), played so that it repeats only after 24 s
+    return y4m(DATA / "honest" / "hon_webcam_blink_man.mp4", tmp_path_factory.mktemp("camera") / "still.y4m", 6,
+               loop_free=True)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def other_voice_microphone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another person's real speech (the HDTF clip's own sound) as chromium's fake microphone: a WAV."""
+    target = tmp_path_factory.mktemp("microphone") / "voice.wav"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(DATA / "honest" / "hon_hdtf_katie.mp4"), "-vn", "-ac", "1",
+         "-ar", "48000", "-c:a", "pcm_s16le", str(target)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    return target
+
+
+@pytest.mark.slow
+def test_sound_in_chromium(service: ServiceProcess, still_lips_camera: Path, other_voice_microphone: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"BASE_URL": service.url, "FAKE_CAMERA_Y4M": str(still_lips_camera), "ARTIFACTS_DIR": str(ARTIFACTS),
+           "FAKE_MICROPHONE_WAV": str(other_voice_microphone)}  # fmt: skip
+    result = node_test(["test/sound.test.mjs"], env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "pass 3" in result.stdout
+    for line in result.stdout.splitlines():
+        if "sound {" in line:
+            print(line.strip())
+    assert (ARTIFACTS / "sound_webrtc_report.png").stat().st_size > 20_000

@@ -10,11 +10,24 @@ from typing import Any, TypeVar
 import cv2
 import pytest
 
+from interview_integrity.audio.wav import encode_wav
 from interview_integrity.client import AsyncInterviewClient, BadRequestError, InterviewClient, NotFoundError
+from tests.audio.sounds import speech
 from tests.conftest import DATA
 from tests.servers import ServiceProcess
 
 C = TypeVar("C")
+SHORT_VIDEO = DATA / "honest" / "hon_glasses_glare_home.mp4"  # 6 s, with its own room sound
+SPEECH_WAV = encode_wav(speech()[:16_000], 16_000)
+
+
+def _sent_both(answers: list[dict[str, Any]]) -> bool:
+    """A recording sent over REST: its frames and its seconds of sound, in time order of sending."""
+    frames = [a for a in answers if "frame_index" in a]
+    sound = [a for a in answers if "duration_s" in a]
+    return len(frames) == 13 and len(sound) == 6 and sound[0]["timestamp"] == 0.0
+
+
 LIFECYCLE = {"close", "aclose"}
 
 
@@ -61,6 +74,8 @@ def test_every_sync_method_against_a_live_server(service: ServiceProcess) -> Non
         assert client.analyze_frame_from_file(session_id, DATA / "noface_coffee.png", 1.0)["faces"]["count"] == 0
         event = client.send_client_event(session_id, "tab_hidden", 1.2)["event"]
         assert event["type"] == "tab_hidden"
+        heard = client.send_audio(session_id, SPEECH_WAV, 1.0)
+        assert heard["timestamp"] == 1.0 and heard["speech_s"] > 0.5
         assert client.calibrate(session_id)["calibration"] == "restarted"
         assert client.get_status(session_id)["frames_analyzed"] == 4  # f-1 once, though sent twice
         assert client.get_report(session_id)["status"] == "active"
@@ -75,6 +90,8 @@ def test_every_sync_method_against_a_live_server(service: ServiceProcess) -> Non
         client.delete_session(session_id)
         with pytest.raises(NotFoundError):
             client.get_status(session_id)
+        sent = client.send_video(client.start_session("parity-video"), SHORT_VIDEO, fps=2)
+        assert _sent_both(sent)
         messages = list(client.stream([two], candidate_id="parity-stream"))
         assert [m["type"] for m in messages] == ["session", "result", "report"]
         streamed = client.start_session("parity-webrtc")
@@ -101,6 +118,8 @@ async def test_every_async_method_against_a_live_server(service: ServiceProcess)
         found = await client.analyze_frame_from_file(session_id, DATA / "noface_coffee.png", 1.0)
         assert found["faces"]["count"] == 0
         event = (await client.send_client_event(session_id, "copy_paste", 1.2))["event"]
+        heard = await client.send_audio(session_id, SPEECH_WAV, 1.0)
+        assert heard["timestamp"] == 1.0 and heard["speech_s"] > 0.5
         assert (await client.calibrate(session_id))["calibration"] == "restarted"
         assert (await client.get_status(session_id))["frames_analyzed"] == 3
         assert (await client.get_report(session_id))["status"] == "active"
@@ -112,6 +131,8 @@ async def test_every_async_method_against_a_live_server(service: ServiceProcess)
         assert [s["session_id"] for s in listed] == [session_id]
         await client.delete_session(session_id)
         assert (await client.list_sessions(candidate_id="parity-async"))["sessions"] == []
+        sent = await client.send_video(await client.start_session("parity-async-video"), SHORT_VIDEO, fps=2)
+        assert _sent_both(sent)
         messages = [m async for m in client.stream([two], candidate_id="parity-async-stream")]
         assert [m["type"] for m in messages] == ["session", "result", "report"]
         streamed = await client.start_session("parity-async-webrtc")

@@ -21,10 +21,12 @@ from interview_integrity.analysis.rules import RULES, Frame, Rule
 from interview_integrity.analysis.rules.base import KeepsPrivateState, reset, rule_state
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
 from interview_integrity.analysis.rules.camera import Camera, CameraRule, reported_camera
+from interview_integrity.analysis.rules.voice import Voice
 from interview_integrity.analysis.scoring import Risk, current_risk
 from interview_integrity.analysis.state import SessionState, Stats, Streak
 from interview_integrity.analysis.summary import Summary, summarize
 from interview_integrity.analysis.timeline import Timeline
+from interview_integrity.audio.signals import SoundWindow
 from interview_integrity.vision.signals import FrameSignals
 
 MAX_FRAME_GAP_S = 2.0  # time between frames counts toward durations up to this gap
@@ -44,6 +46,7 @@ class SessionAnalyzer:
     def __init__(self, policy: Policy, rules: tuple[Rule, ...] = RULES) -> None:
         self.policy = policy
         self.rules = rules
+        self.voice = Voice()
 
     def process(self, state: SessionState, signals: FrameSignals, frame_index: int) -> FrameOutcome:
         now = signals.timestamp
@@ -73,6 +76,26 @@ class SessionAnalyzer:
         risk = current_risk(state.risk, state.events, self.policy, now)
         _record(state, peak_before, now, risk.score)
         return FrameOutcome(events=changed, risk=risk)
+
+    def hear(self, state: SessionState, windows: list[SoundWindow]) -> list[Event]:
+        """Moments of sound beside the candidate's lips (audio/lipsync.py settles them, in time order, behind
+        the frames): the events they opened, escalated or closed. Each moment is judged at its own time; no
+        frame is named as its support (the lips of several frames stand behind each)."""
+        if not windows:
+            return []
+        peak_before = state.risk.peak
+        changed: list[Event] = []
+        for window in windows:
+            timeline = Timeline(state, self.policy, window.start, -1, interval=window.end - window.start)
+            self.voice.hear(window, state, timeline)
+            changed += timeline.changed
+        changed = _unique(changed)
+        for event in changed:
+            event.describe()
+        if changed:
+            now = max(windows[-1].end, self.now(state))
+            _record(state, peak_before, now, current_risk(state.risk, state.events, self.policy, now).score)
+        return changed
 
     def calibrate(self, state: SessionState) -> None:
         """Start the baseline again from the next good frontal frames."""

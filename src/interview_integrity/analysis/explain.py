@@ -115,3 +115,17 @@ def camera_label(basis: dict[str, Any], detail: str) -> str:
     if "label" not in basis:
         return ""
     return f"Reported by the candidate's browser: camera '{basis['label']}'."
+
+
+def voice(basis: dict[str, Any], detail: str) -> str:
+    if "lip_activity" not in basis:
+        return ""
+    own = basis.get("candidate_speaking_activity")
+    against = f"; the candidate's own speech moved them {own:.3f}" if isinstance(own, (int, float)) else ""
+    how = basis.get("lip_statistic", "at the most")
+    return (
+        f"Speech (voice-activity model) in {basis['speech_share']:.0%} of {basis['heard_s']:.0f} s of sound, beside "
+        f"the candidate's lips (read in about {basis['lip_frames']} frames around each moment): their opening varied "
+        f"by {basis['lip_activity']:.3f} eye spans {how} (still is under {basis['still_below']:.3f}, speaking from "
+        f"{basis['moving_from']:.3f}{against})."
+    )

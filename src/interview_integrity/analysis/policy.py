@@ -24,7 +24,7 @@ from pydantic import (
 
 from interview_integrity.analysis.registry import EVENT_TYPES, EVENTS, OPTIONAL, EventType, OptionalEventType
 
-PresetName = Literal["lenient", "standard", "strict"]
+PresetName = Literal["lenient", "standard", "strict", "exam"]
 
 
 class PolicyError(ValueError):
@@ -160,6 +160,45 @@ class Thresholds(BaseModel):
     no_liveness_s: float = Field(
         30.0, gt=0, description="No blink and no change of expression this long (only when no_liveness is enabled)."
     )
+    speech_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="A quarter second of sound is speech when the voice-activity model called at least this share of "
+        "it speech (its own threshold, per 32 ms): a breath or a click is a few frames, a word fills the step.",
+    )
+    lips_still: float = Field(
+        0.006,
+        gt=0,
+        description="Lips are still when their opening (in eye spans) spreads less than this over the frames around "
+        "a quarter second: the still faces of the dev clips read at most 0.0049 (the mesh's jitter), the talking "
+        "heads' own speech at least 0.0064, 0.0076 at its 5th percentile (scripts/measure/lip_activity.py, 5 fps).",
+    )
+    lips_moving: float = Field(
+        0.010,
+        gt=0,
+        description="Lips move with speech when the spread is at least this (10 of the talking heads' 109 quarter "
+        "seconds of speech read under it); between still and this they are neither: such speech is not another "
+        "voice (it ends one at once) nor, for `speaking`, the candidate.",
+    )
+    other_voice_s: float = Field(
+        2.0,
+        gt=0,
+        description="Speech while the candidate's lips are still for this long is another voice: shorter is a cough, "
+        "a sound from the street, a word the lips hid.",
+    )
+    other_voice_high_s: float = Field(
+        10.0,
+        gt=0,
+        description="Another voice this long, or one that comes back after an earlier one in the session, is high: "
+        "someone is talking to the candidate, not passing by.",
+    )
+    speaking_s: float = Field(
+        3.0, gt=0, description="In a silent exam (`speaking` on), the candidate speaking this long is an event."
+    )
+    speaking_medium_s: float = Field(
+        20.0, gt=0, description="...and medium from this long on: a question read aloud is short, a conversation not."
+    )
 
     @model_validator(mode="after")
     def _votes_make_sense(self) -> Thresholds:
@@ -271,6 +310,8 @@ _PRESET_CHANGES: dict[str, dict[str, Any]] = {
         "review_score": 25.0,
         "high_risk_score": 60.0,
     },
+    # a written exam: the candidate is meant to be silent, so their own speech is an event too
+    "exam": {"enabled_rules": ["speaking"]},
 }  # fmt: skip
 
 

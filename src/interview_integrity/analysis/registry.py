@@ -22,13 +22,14 @@ EventType = Literal[
     "phone_detected", "book_detected", "device_detected", "camera_blocked",
     "tab_hidden", "window_blur", "fullscreen_exit", "copy_paste",
     "identity_changed", "stream_frozen", "stream_replayed", "no_liveness", "virtual_camera", "camera_changed",
+    "other_voice", "speaking",
 ]  # fmt: skip
 # what a client may report: its page events (the registry's `client` entries) and the camera it uses
 # (`camera`, its label as the detail), which raises virtual_camera or camera_changed when it matters
 ClientEventType = Literal["tab_hidden", "window_blur", "fullscreen_exit", "copy_paste", "camera"]
 # event types that are off unless a policy lists them in `enabled_rules` (the `optional` entries)
-OptionalEventType = Literal["no_liveness"]
-Category = Literal["presence", "attention", "environment", "device", "identity", "camera", "client"]
+OptionalEventType = Literal["no_liveness", "speaking"]
+Category = Literal["presence", "attention", "environment", "device", "identity", "camera", "client", "sound"]
 Severity = Literal["low", "medium", "high"]
 REPORTED_CAMERA = "camera"
 
@@ -137,6 +138,16 @@ EVENTS: dict[EventType, EventSpec] = {
     "camera_changed": EventSpec(
         "camera", "Camera changed", "a change of camera",
         "The camera changed during the session (now: {detail}).", 5, "low", explain.camera_label, basis=b.CameraBasis,
+    ),
+    "other_voice": EventSpec(
+        "sound", "Another voice", "another voice",
+        "A voice was heard for {duration} while the candidate's lips stayed still.", 40, "medium",
+        explain.voice,
+    ),
+    "speaking": EventSpec(
+        "sound", "Candidate speaking", "the candidate speaking",
+        "The candidate spoke for {duration}, in a session whose policy asks for silence.", 10, "low",
+        explain.voice, optional=True,
     ),
 }  # fmt: skip
 

@@ -10,6 +10,7 @@ from interview_integrity.analysis.rules.base import rule_state
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
 from interview_integrity.analysis.rules.camera import Camera, CameraRule
 from interview_integrity.analysis.rules.identity import Identity, IdentityRule
+from interview_integrity.analysis.rules.voice import SOUND_KINDS, Heard, Voice
 from interview_integrity.analysis.scoring import Explanation, Verdict, current_risk, explanation
 from interview_integrity.analysis.state import SessionState
 
@@ -22,6 +23,16 @@ class IdentityCheck(BaseModel):
     reference_photo: bool = Field(description="A reference photo was given for the session.")
 
 
+class SoundSummary(BaseModel):
+    """What was heard, in seconds of the session's clock; never the sound itself."""
+
+    heard_s: float = Field(description="Seconds of audio received.")
+    speaking_s: float = Field(description="Speech with the candidate's lips moving: the candidate.")
+    other_voice_s: float = Field(description="Speech while the candidate's lips were still: another voice.")
+    voice_s: float = Field(description="Speech whose speaker could not be told (the lips could not be read).")
+    silence_s: float = Field(description="No speech.")
+
+
 class Summary(BaseModel):
     duration_s: float = Field(description="Seconds of stream time with frames (pauses count up to 2 s).")
     frames_analyzed: int
@@ -31,6 +42,7 @@ class Summary(BaseModel):
     check: SessionCheck
     cameras: list[str] = Field(description="The cameras the browser reported, in order.")
     identity: IdentityCheck
+    sound: SoundSummary | None = Field(description="What was heard; null when no audio was received.")
     events_by_type: dict[str, int]
     peak_risk: float
     final_risk: float
@@ -45,6 +57,12 @@ def summarize(state: SessionState, policy: Policy, now: float) -> Summary:
         by_type[event.type] = by_type.get(event.type, 0) + 1
     risk = current_risk(state.risk, state.events, policy, now)
     identity = rule_state(state, IdentityRule.name, Identity)
+    heard = rule_state(state, Voice.name, Heard)
+    sound = (
+        SoundSummary(heard_s=heard.heard_s, **{f"{kind}_s": heard.seconds.get(kind, 0.0) for kind in SOUND_KINDS})
+        if heard.seconds
+        else None
+    )
     return Summary(
         duration_s=round(stats.seconds, 2),
         frames_analyzed=state.frames,
@@ -60,6 +78,7 @@ def summarize(state: SessionState, policy: Policy, now: float) -> Summary:
             enrolled=identity.enrolled,
             reference_photo=identity.reference is not None,
         ),
+        sound=sound,
         events_by_type=by_type,
         peak_risk=round(state.risk.peak, 1),
         final_risk=risk.score,

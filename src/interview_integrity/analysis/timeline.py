@@ -31,11 +31,15 @@ def fixed(severity: Severity) -> SeverityOf:
 
 
 class Timeline:
-    def __init__(self, state: SessionState, policy: Policy, now: float, frame_index: int) -> None:
+    def __init__(
+        self, state: SessionState, policy: Policy, now: float, frame_index: int, interval: float | None = None
+    ) -> None:
         self.state = state
         self.policy = policy
         self.now = now
         self.frame_index = frame_index
+        # the time one observation stands for: a frame's interval, or a step of sound (rules/voice.py)
+        self.interval = state.frame_interval if interval is None else interval
         self.changed: list[Event] = []
 
     def sustain(
@@ -76,12 +80,12 @@ class Timeline:
         streak.detail = detail or streak.detail
         streak.confidences = [*streak.confidences, confidence][-20:]
         # frames sample time: a condition seen from frame a to frame b covered b - a plus one frame
-        if event is None and now - streak.since + state.frame_interval >= minimum:
+        if event is None and now - streak.since + self.interval >= minimum:
             event = self._reopen(kind, streak.since) or self._open(kind, streak.since, severity(0.0))
             streak.event_id = event.id
             self.changed.append(event)
         if event is not None:
-            if len(event.frames) < MAX_SUPPORTING_FRAMES:
+            if len(event.frames) < MAX_SUPPORTING_FRAMES and self.frame_index >= 0:  # sound has no frame
                 event.frames.append(self.frame_index)
             event.detail = streak.detail
             if basis:

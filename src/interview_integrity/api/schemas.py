@@ -3,6 +3,8 @@ typed in service/results.py; those models are re-exported here for the routes.""
 
 from __future__ import annotations
 
+import base64
+import struct
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,6 +16,7 @@ from interview_integrity.errors import ErrorCode
 from interview_integrity.service.clock import MAX_TIMESTAMP
 from interview_integrity.service.once import MAX_FRAME_ID
 from interview_integrity.service.results import (
+    AudioResult,
     CalibrationRestarted,
     ClientEventAccepted,
     EventsPage,
@@ -29,14 +32,19 @@ from interview_integrity.service.results import (
 from interview_integrity.stores.base import Decision
 
 __all__ = [
-    "CalibrationRestarted", "ClientEventAccepted", "ClientEventCreate", "ErrorDetail", "ErrorResponse", "EventsPage",
-    "FrameCreate", "FrameResult", "FrameSubmit", "ReferencePhoto", "ReferencePhotoKept", "ReportLink", "ReviewCreate",
-    "SessionCreate", "SessionCreated", "SessionList", "SessionListed", "SessionRef", "SessionReport", "SessionStatus",
-    "WebhookLog",
+    "AudioCreate", "AudioResult", "CalibrationRestarted", "ClientEventAccepted", "ClientEventCreate", "ErrorDetail",
+    "ErrorResponse", "EventsPage", "FrameCreate", "FrameResult", "FrameSubmit", "ReferencePhoto", "ReferencePhotoKept",
+    "ReportLink", "ReviewCreate", "SessionCreate", "SessionCreated", "SessionList", "SessionListed", "SessionRef",
+    "SessionReport", "SessionStatus", "WebhookLog",
 ]  # fmt: skip
 
 # a 1x1 grey PNG: a real image for examples that must work as given
 TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVQIHWNoAAAAggCB8KrjIgAAAABJRU5ErkJggg=="
+# a tenth of a second of silence, 8 kHz mono 16-bit PCM: the shortest chunk accepted, for examples
+TINY_WAV = base64.b64encode(
+    struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + 1600, b"WAVE", b"fmt ", 16, 1, 1, 8000, 16000, 2, 16, b"data", 1600)
+    + bytes(1600)
+).decode()
 # A number of seconds: a JSON number, finite, never a string or a boolean (see clock.py for what it means).
 Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, lt=MAX_TIMESTAMP)]
 FrameId = Annotated[str, Field(min_length=1, max_length=MAX_FRAME_ID)]
@@ -64,8 +72,9 @@ class SessionCreate(BaseModel):
     candidate_id: str = Field(min_length=1, max_length=200, description="Your identifier for the candidate.")
     policy: PresetName | PolicyOverrides | None = Field(
         default=None,
-        description="A preset (`lenient`, `standard`, `strict`) or an object: `preset` plus overrides of "
-        "`thresholds`, `weights`, `disabled_rules` (accommodations), `risk_half_life_s`, ...",
+        description="A preset (`lenient`, `standard`, `strict`, or `exam`: silent, so the candidate speaking is an "
+        "event) or an object: `preset` plus overrides of `thresholds`, `weights`, `disabled_rules` "
+        "(accommodations), `risk_half_life_s`, ...",
     )
     metadata: dict[str, Any] = Field(
         default_factory=dict,
@@ -124,6 +133,24 @@ class FrameCreate(BaseModel):
         default=None,
         description="Your id of this frame, echoed in the answer: a frame sent again with its frame_id gets the same "
         "answer, counted once (for frames without a timestamp, the only way to name them again).",
+    )
+
+
+class AudioCreate(BaseModel):
+    """One chunk of a session's sound, as JSON: a WAV and the time of its first sample."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"audio": TINY_WAV, "timestamp": 0.0}]})
+
+    audio: str = Field(
+        min_length=1,
+        description="A WAV file as base64 (or a `data:audio/wav;base64,` URL): 16-bit PCM, mono or stereo, 8-48 kHz, "
+        "0.1-10 s. It is analysed and dropped: no sound is ever stored.",
+    )
+    timestamp: Seconds | None = Field(
+        default=None,
+        description="The time of the chunk's first sample on the session's clock (the frames' clock). Chunks are "
+        "heard in time order: one that starts where the last ended continues it, one that starts before is refused "
+        "(409). Without one, the server places the chunk at its arrival less its length.",
     )
 
 

@@ -1,14 +1,19 @@
 """`make bench`: the service under load, end to end, against the raw analysis time of the same frames.
 
 Starts `interview-integrity serve` on a free loopback port, drives N concurrent sessions at F frames a
-second for T seconds (half over the WebSocket, half over REST) with 640x480 JPEG frames from real videos,
-then prints end-to-end latency percentiles, achieved frame rate, skipped frames, server CPU and peak RSS,
-and the raw single-frame analysis time measured in this run, with the ratio end-to-end / raw.
+second for T seconds (half over the WebSocket, half over REST) with 640x480 JPEG frames from real videos
+and, unless `audio` is off, a second of real speech and room sound a second per session (16 kHz mono WAV,
+as the JavaScript client sends it: a binary message on the WebSocket, POST .../audio over REST), then
+prints end-to-end latency percentiles, achieved frame rate, skipped frames, server CPU and peak RSS, the
+CPU the server spent on sound per session (its own `ii_audio_cpu_seconds_total`: decoding, the speech
+model, lips beside sound, the voice rules), and the raw single-frame analysis time measured in this run,
+with the ratio end-to-end / raw.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import socket
@@ -33,6 +38,7 @@ from interview_integrity.vision.stream import FrameStream
 from interview_integrity.vision.video import sample_frames
 
 VIDEOS = ("vid_webcam_normal.mp4", "vid_webcam_window_backlight.avi", "vid_gaze_center.mp4")
+SOUNDS = ("honest/hon_fi_vlog_close_woman.mp4", "honest/hon_webcam_blink_man.mp4")  # speech, then a quiet room
 
 
 @dataclass
@@ -42,6 +48,22 @@ class Tally:
     skipped: int = 0
     busy: int = 0
     errors: int = 0
+    audio_ms: list[float] = field(default_factory=list)  # a chunk sent -> its answer
+    audio_errors: int = 0
+    error_codes: dict[str, int] = field(default_factory=dict)
+
+
+def load_wavs(data_dir: Path) -> list[bytes]:
+    """One-second chunks of real sound, 16 kHz mono 16-bit WAV: a talking head's speech, then a quiet room."""
+    from interview_integrity.audio.media import chunks, file_sound
+    from interview_integrity.audio.wav import encode_wav
+
+    wavs = []
+    for name in SOUNDS:
+        sound = file_sound(data_dir / name)
+        if sound is not None:
+            wavs += [encode_wav(pcm.samples, pcm.rate) for _, pcm in chunks(sound) if pcm.seconds >= 1.0]
+    return wavs
 
 
 def load_jpegs(data_dir: Path, count: int = 60) -> list[bytes]:
@@ -71,19 +93,24 @@ def raw_analysis_ms(frames: list[bytes]) -> float:
     return float(np.median(times))
 
 
-async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, tally: Tally, offset: float) -> None:
+async def ws_session(
+    url: str, frames: list[bytes], wavs: list[bytes], fps: float, seconds: float, tally: Tally, offset: float
+) -> None:
     await asyncio.sleep(offset)
     async with websockets.connect(url.replace("http", "ws") + "/ws/stream", max_size=None) as socket_:
         await socket_.send(json.dumps({"type": "start", "candidate_id": "bench-ws"}))
         while json.loads(await socket_.recv())["type"] != "session":
             pass
         sent: list[float] = []
+        heard: list[float] = []
         stop = time.monotonic() + seconds
 
         async def reader() -> None:
             async for raw in socket_:
                 message = json.loads(raw)
-                if message["type"] == "result":
+                if message["type"] == "audio_result":
+                    tally.audio_ms.append((time.monotonic() - heard.pop(0)) * 1000)
+                elif message["type"] == "result":
                     tally.latencies_ms.append((time.monotonic() - sent.pop(0)) * 1000)
                     tally.server_ms.append(message["processing_ms"])
                 elif message["type"] == "skipped":
@@ -91,10 +118,20 @@ async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, 
                     sent.pop(0)
                 elif message["type"] == "error":
                     tally.errors += 1
+                    tally.error_codes[message["code"]] = tally.error_codes.get(message["code"], 0) + 1
                 elif message["type"] == "report":
                     return
 
+        async def speaker() -> None:
+            began, count = time.monotonic(), 0
+            while wavs and time.monotonic() < stop:
+                await asyncio.sleep(max(0.0, began + count + 1 - time.monotonic()))  # a second once recorded
+                heard.append(time.monotonic())
+                await socket_.send(wavs[count % len(wavs)])
+                count += 1
+
         reading = asyncio.create_task(reader())
+        speaking = asyncio.create_task(speaker())
         index = 0
         while time.monotonic() < stop:
             tick = time.monotonic()
@@ -102,16 +139,35 @@ async def ws_session(url: str, frames: list[bytes], fps: float, seconds: float, 
             await socket_.send(frames[index % len(frames)])
             index += 1
             await asyncio.sleep(max(0.0, tick + 1 / fps - time.monotonic()))
+        await speaking
         await socket_.send(json.dumps({"type": "end"}))
         await asyncio.wait_for(reading, timeout=60)
 
 
-async def rest_session(
-    client: httpx.AsyncClient, frames: list[bytes], fps: float, seconds: float, tally: Tally, offset: float
+async def rest_speaker(
+    client: httpx.AsyncClient, session_id: str, wavs: list[bytes], stop: float, tally: Tally
 ) -> None:
+    began, count = time.monotonic(), 0
+    while wavs and time.monotonic() < stop:
+        await asyncio.sleep(max(0.0, began + count + 1 - time.monotonic()))
+        body = {"audio": base64.b64encode(wavs[count % len(wavs)]).decode()}  # placed by its arrival, as frames are
+        started = time.monotonic()
+        response = await client.post(f"/sessions/{session_id}/audio", json=body)
+        if response.status_code == 200:
+            tally.audio_ms.append((time.monotonic() - started) * 1000)
+        else:
+            tally.audio_errors += 1
+        count += 1
+
+
+async def rest_session(
+    client: httpx.AsyncClient, frames: list[bytes], wavs: list[bytes], fps: float, seconds: float, tally: Tally,
+    offset: float,
+) -> None:  # fmt: skip
     await asyncio.sleep(offset)
     session_id = (await client.post("/start-session", json={"candidate_id": "bench-rest"})).json()["session_id"]
     stop = time.monotonic() + seconds
+    speaking = asyncio.create_task(rest_speaker(client, session_id, wavs, stop, tally))
     index = 0
     while time.monotonic() < stop:
         started = time.monotonic()
@@ -126,6 +182,7 @@ async def rest_session(
             tally.errors += 1
         index += 1
         await asyncio.sleep(max(0.0, started + 1 / fps - time.monotonic()))
+    await speaking
     await client.post("/end-session", json={"session_id": session_id})
 
 
@@ -135,15 +192,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _drive(url: str, frames: list[bytes], sessions: int, fps: float, seconds: float) -> Tally:
+async def _drive(url: str, frames: list[bytes], wavs: list[bytes], sessions: int, fps: float, seconds: float) -> Tally:
     tally = Tally()
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         # candidates are not synchronised: sessions start spread over one frame interval
         offsets = [i / (sessions * fps) for i in range(sessions)]
         jobs = [
-            ws_session(url, frames, fps, seconds, tally, offsets[i])
+            ws_session(url, frames, wavs, fps, seconds, tally, offsets[i])
             if i % 2 == 0
-            else rest_session(client, frames, fps, seconds, tally, offsets[i])
+            else rest_session(client, frames, wavs, fps, seconds, tally, offsets[i])
             for i in range(sessions)
         ]
         await asyncio.gather(*jobs)
@@ -182,21 +239,39 @@ def cpu_seconds(process: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
-def run(data_dir: Path, sessions: int, fps: float, seconds: float, url: str | None = None) -> list[str]:
+def audio_cpu_seconds(url: str) -> float:
+    """The server's own count of the CPU it spent on sound (Prometheus)."""
+    for line in httpx.get(url + "/metrics", timeout=10).text.splitlines():
+        if line.startswith("ii_audio_cpu_seconds_total "):
+            return float(line.split()[1])
+    return 0.0
+
+
+def run(
+    data_dir: Path, sessions: int, fps: float, seconds: float, url: str | None = None, audio: bool = True
+) -> list[str]:
     frames = load_jpegs(data_dir)
+    wavs = load_wavs(data_dir) if audio else []
     if url:
-        return _report(asyncio.run(_drive(url, frames, sessions, fps, seconds)), frames, sessions, fps, seconds, None)
+        audio_before, wall_before = audio_cpu_seconds(url), time.monotonic()
+        tally = asyncio.run(_drive(url, frames, wavs, sessions, fps, seconds))
+        audio_share = (audio_cpu_seconds(url) - audio_before) / (time.monotonic() - wall_before)
+        return _report(tally, frames, sessions, fps, seconds, None, audio_share if wavs else None)
     with served() as (url, process):
         cpu_before, wall_before = cpu_seconds(process), time.monotonic()
-        tally = asyncio.run(_drive(url, frames, sessions, fps, seconds))
-        cpu_share = (cpu_seconds(process) - cpu_before) / (time.monotonic() - wall_before)
+        audio_before = audio_cpu_seconds(url)
+        tally = asyncio.run(_drive(url, frames, wavs, sessions, fps, seconds))
+        wall = time.monotonic() - wall_before
+        cpu_share = (cpu_seconds(process) - cpu_before) / wall
+        audio_share = (audio_cpu_seconds(url) - audio_before) / wall
         peak_rss_mb = peak_rss(process.pid)
-    return _report(tally, frames, sessions, fps, seconds, (cpu_share, peak_rss_mb))
+    return _report(tally, frames, sessions, fps, seconds, (cpu_share, peak_rss_mb), audio_share if wavs else None)
 
 
 def _report(
-    tally: Tally, frames: list[bytes], sessions: int, fps: float, seconds: float, server: tuple[float, float] | None
-) -> list[str]:
+    tally: Tally, frames: list[bytes], sessions: int, fps: float, seconds: float, server: tuple[float, float] | None,
+    audio_share: float | None,
+) -> list[str]:  # fmt: skip
     raw = raw_analysis_ms(frames)
     lat = tally.latencies_ms
     sent = len(lat) + tally.skipped + tally.busy
@@ -205,7 +280,7 @@ def _report(
         f"load: {sessions} sessions x {fps:g} fps for {seconds:g} s (half WebSocket, half REST), 640x480 JPEG, "
         f"{os.cpu_count()} cores",
         f"frames sent {sent}, analysed {len(lat)}, skipped (WebSocket) {tally.skipped}, 503 busy (REST) {tally.busy}, "
-        f"errors {tally.errors}",
+        f"errors {tally.errors} {tally.error_codes or ''}",
         f"achieved {len(lat) / seconds:.1f} analysed frames/s of {sessions * fps:g} offered",
         f"end-to-end latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}",
         f"of which in the server (results' processing_ms): p50 {percentile(tally.server_ms, 50):.1f}  "
@@ -215,6 +290,11 @@ def _report(
         f"server CPU {server[0] * 100:.0f}% of one core; peak RSS {server[1]:.0f} MB"
         if server
         else "server CPU and RSS: not measured (an external server, --url)",
+        f"sound: {len(tally.audio_ms)} one-second chunks answered, {tally.audio_errors} refused; answer p50 "
+        f"{percentile(tally.audio_ms, 50):.1f} ms, p95 {percentile(tally.audio_ms, 95):.1f} ms; the server's CPU on "
+        f"sound {audio_share * 100:.2f}% of one core in all = {audio_share * 100 / sessions:.3f}% of a core per session"
+        if audio_share is not None
+        else "sound: off (--no-audio)",
     ]
 
 

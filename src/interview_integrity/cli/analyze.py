@@ -32,6 +32,9 @@ def register(commands: Commands) -> None:
     analyze.add_argument("--policy", default=None, help="preset name or a YAML/JSON policy file (with --session)")
     analyze.add_argument("--report", default=None, help="write the reviewer's HTML page here (implies --session)")
     analyze.add_argument("--evidence", action="store_true", help="evidence thumbnails in the report (off by default)")
+    analyze.add_argument(
+        "--no-sound", action="store_true", help="leave a video's sound out of the session replay (heard by default)"
+    )
     analyze.set_defaults(func=run)
 
 
@@ -95,8 +98,9 @@ def _replay(path: Path, models: FrameAnalyzer, args: argparse.Namespace) -> int:
         return fail(str(error))
     total = int(video_info(path).duration_s * args.fps) + 1
     result = replay_video(
-        path, models, policy, args.fps, lambda frames: progress(frames, total, path.name), evidence=args.evidence
-    )
+        path, models, policy, args.fps, lambda frames: progress(frames, total, path.name), evidence=args.evidence,
+        sound=not args.no_sound,
+    )  # fmt: skip
     if args.report:
         target = Path(args.report)
         target.write_text(render_report(offline_report(result, path.stem, policy).model_dump(mode="json")))
@@ -113,4 +117,11 @@ def _replay(path: Path, models: FrameAnalyzer, args: argparse.Namespace) -> int:
     summary = result.summary
     print(f"  verdict: {summary.verdict}  peak risk {summary.peak_risk}  final risk {summary.final_risk}")
     print(f"  face visible {summary.share_with_face}, looking at the screen {summary.share_looking_at_screen}")
+    sound = summary.sound
+    print(
+        f"  sound: heard {sound.heard_s:.1f} s; the candidate speaking {sound.speaking_s:.1f} s, another voice "
+        f"{sound.other_voice_s:.1f} s, speaker not told {sound.voice_s:.1f} s, silence {sound.silence_s:.1f} s"
+        if sound
+        else "  sound: none (no sound track" + (", or --no-sound)" if args.no_sound else ")")
+    )
     return 0

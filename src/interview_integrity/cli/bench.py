@@ -24,6 +24,7 @@ def register(commands: Commands) -> None:
     load.add_argument("--fps", type=float, default=5.0)
     load.add_argument("--seconds", type=float, default=30.0)
     load.add_argument("--url", default=None, help="load a server that is already running instead of starting one")
+    load.add_argument("--no-audio", action="store_true", help="frames only: no second of sound a second per session")
     load.set_defaults(func=run_service)
     transports = commands.add_parser("bench-transports", help="one video over the WebSocket and as a WebRTC track")
     transports.add_argument("--data", default=str(DEFAULT_DATA))
@@ -41,7 +42,7 @@ def run_vision(args: argparse.Namespace) -> int:
 def run_service(args: argparse.Namespace) -> int:
     from interview_integrity.bench import service
 
-    print("\n".join(service.run(Path(args.data), args.sessions, args.fps, args.seconds, args.url)))
+    print("\n".join(service.run(Path(args.data), args.sessions, args.fps, args.seconds, args.url, not args.no_audio)))
     return 0
 
 

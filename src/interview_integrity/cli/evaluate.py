@@ -21,6 +21,13 @@ def register(commands: Commands) -> None:
     ev.add_argument("--fps", type=float, default=5.0, help="frames a second when replaying videos as sessions")
     ev.add_argument("--policy", default="standard", help="the policy preset the videos are replayed under")
     ev.set_defaults(func=run_eval)
+    voice = commands.add_parser(
+        "eval-voice", help="voice rules on clips assembled with ffmpeg from DATA and DATA/honest: onsets, false events"
+    )
+    voice.add_argument("--data", default=str(DEFAULT_DATA))
+    voice.add_argument("--fps", type=float, default=5.0)
+    voice.add_argument("--keep", default=None, help="assemble the clips into this folder and keep them")
+    voice.set_defaults(func=run_voice)
     ident = commands.add_parser(
         "eval-identity", help="identity false (non-)matches per skin group: honest/ and fairness/"
     )
@@ -53,6 +60,23 @@ def run_eval(args: argparse.Namespace) -> int:
             )  # fmt: skip
             if videos.clips:
                 print("\n".join(["", *videos.lines()]))
+    return 0
+
+
+def run_voice(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from interview_integrity.evaluation.voices import evaluate_voices
+
+    data = Path(args.data)
+    if not (data / "MANIFEST.tsv").exists():
+        return fail(f"{data}/MANIFEST.tsv not found")
+    with analyzer() as models, tempfile.TemporaryDirectory(prefix="ii-voices-") as scratch:
+        out = Path(args.keep) if args.keep else Path(scratch)
+        report = evaluate_voices(
+            [data, data / "honest"], models, out, fps=args.fps, progress=lambda items: progress(items, None, "clips")
+        )
+        print("\n".join(report.lines()))
     return 0
 
 

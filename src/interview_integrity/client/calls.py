@@ -55,6 +55,11 @@ def analyze_frame(session_id: str, frame: bytes, timestamp: float | None, frame_
     return Call("POST", "/analyze-frame", {"data": data, "files": {"frame": ("frame.jpg", frame, "image/jpeg")}})
 
 
+def send_audio(session_id: str, wav: bytes, timestamp: float | None) -> Call:
+    body = {"audio": base64.b64encode(wav).decode(), **_present(timestamp=timestamp)}
+    return Call("POST", f"/sessions/{session_id}/audio", {"json": body})
+
+
 def end_session(session_id: str) -> Call:
     return Call("POST", "/end-session", {"json": {"session_id": session_id}})
 

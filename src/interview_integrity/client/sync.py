@@ -81,6 +81,28 @@ class InterviewClient:
     ) -> dict[str, Any]:
         return self.analyze_frame(session_id, Path(path).read_bytes(), timestamp)
 
+    def send_audio(self, session_id: str, wav: bytes, timestamp: float | None = None) -> dict[str, Any]:
+        """One chunk of the session's sound: a 16-bit PCM WAV (mono or stereo, 8-48 kHz, 0.1-10 s) and the time of
+        its first sample on the session's clock. Chunks go in time order; none of the sound is kept."""
+        result: dict[str, Any] = self._send(calls.send_audio(session_id, wav, timestamp))
+        return result
+
+    def send_video(
+        self, session_id: str, path: str | Path, *, fps: float = 5.0, sound: bool = True
+    ) -> list[dict[str, Any]]:
+        """Send a recorded video over REST as a live client would: its frames at `fps` and, with `sound`, its
+        sound in one-second WAV chunks, each when it would have been recorded, with the file's own timestamps.
+        Every answer, in order (frame results, and audio results with `duration_s`)."""
+        from interview_integrity.client.media import video_items
+
+        answers: list[dict[str, Any]] = []
+        for item in video_items(Path(path), fps, sound):
+            if item.kind == "frame":
+                answers.append(self.analyze_frame(session_id, item.data, item.timestamp))
+            else:
+                answers.append(self.send_audio(session_id, item.data, item.timestamp))
+        return answers
+
     def end_session(self, session_id: str) -> dict[str, Any]:
         report: dict[str, Any] = self._send(calls.end_session(session_id))
         return report

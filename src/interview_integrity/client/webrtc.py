@@ -5,8 +5,10 @@
         run = await client.stream_webrtc(session_id, "interview.mp4")          # or "/dev/video0", format="v4l2"
         print(run.report["verdict"], [e["type"] for e in run.report["events"]])
 
-A file plays at its own pace (real time), as a camera would. The results come back on the data channel
-(the WebSocket's messages); when the track ends the run asks for the server's counters and ends the session.
+A file plays at its own pace (real time), as a camera would, with its sound as an audio track of the same
+peer connection (`sound=False` leaves it out). The results come back on the data channel (the WebSocket's
+messages: `result` per frame, `audio_result` per second of sound); when the video track ends the run asks
+for the server's counters and ends the session.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ class WebRTCRun:
         return [m for m in self.messages if m.get("type") == "result"]
 
     @property
+    def audio_results(self) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m.get("type") == "audio_result"]
+
+    @property
     def skipped(self) -> int:
         return max((m["skipped_total"] for m in self.messages if m.get("type") == "skipped"), default=0)
 
@@ -92,8 +98,10 @@ async def stream_webrtc(
     on_message: Callable[[dict[str, Any]], None] | None = None,
     end: bool = True,
     max_seconds: float | None = None,
+    sound: bool = True,
 ) -> WebRTCRun:
-    """Play `source` to the session as a track until it ends (or `max_seconds`), then end the session."""
+    """Play `source` to the session as a track until it ends (or `max_seconds`), then end the session. With
+    `sound` (the default) the file's sound goes along as an audio track, when it has one."""
     player = MediaPlayer(str(source), format=media_format, options=media_options or {})
     if player.video is None:
         raise ValueError(f"{source} has no video stream")
@@ -126,6 +134,8 @@ async def stream_webrtc(
     channel.on("message", received)
     track.on("ended", ended.set)
     pc.addTrack(track)
+    if sound and player.audio is not None:
+        pc.addTrack(player.audio)
     started = time.time()
     try:
         await pc.setLocalDescription(await pc.createOffer())
@@ -144,5 +154,7 @@ async def stream_webrtc(
         run.bytes_sent = sum(getattr(s, "bytesSent", 0) for s in stats.values() if s.type == "transport")
     finally:
         player.video.stop()
+        if player.audio is not None:
+            player.audio.stop()
         await pc.close()
     return run

@@ -24,6 +24,7 @@ from interview_integrity.report.chart import SEVERITY_COLOUR, axis_of, event_ban
 from interview_integrity.report.events import EventActions, decided, decisions_table, events_table, latest_decisions
 from interview_integrity.report.evidence import Picture, gallery, inline
 from interview_integrity.report.judged import check_section, stat
+from interview_integrity.report.sound import sound_track
 from interview_integrity.report.style import CSS
 from interview_integrity.report.times import clock, span, time_of_day, wall, zone_name
 
@@ -149,7 +150,7 @@ def render_report(report: dict[str, Any], options: PageOptions | None = None) ->
 {stat(summary.get("share_looking_at_screen"), "looking at the screen, when it could be judged", bar=True)}
 </div><div data-testid="session-decision">{decision}</div>{options.session_actions}</div>
 {check_section(summary)}
-<h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, _dismissed(report))}
+<h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, _dismissed(report))}{sound_track(report, axis)}
 {_chart_note(report)}<div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · grey stripes: no frames arrived · times from the first frame; the risk decays with a half-life of {policy["risk_half_life_s"]:.0f} s</div></div>
 {events_table(report, axis.start, options.offset_min, wall_clock, options.event_actions)}
 {evidence}
@@ -158,7 +159,7 @@ def render_report(report: dict[str, Any], options: PageOptions | None = None) ->
 <table><tr><th>category</th><th>risk points added</th></tr>{by_category or '<tr><td colspan="2" class="muted">none</td></tr>'}</table></div>
 <h2>Policy</h2><div class="card"><p>{escape(policy["name"])}; rules switched off: {escape(", ".join(policy["disabled_rules"]) or "none")}; risk half-life {policy["risk_half_life_s"]:.0f} s.</p>
 <details><summary>Thresholds</summary><div class="scroll"><table>{thresholds}</table></div></details></div>
-<p class="muted">Stored with this session: the events, scores and summary{stored}. Everything is deleted at the end of the retention period, or at once with DELETE /sessions/{{id}}.</p>
+<p class="muted">Stored with this session: the events, scores and summary{stored}; no sound is ever stored. Everything is deleted at the end of the retention period, or at once with DELETE /sessions/{{id}}.</p>
 {options.bottom}</main></body></html>"""
 
 

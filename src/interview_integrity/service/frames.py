@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from interview_integrity.analysis.check import SessionCheck, session_check
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
-from interview_integrity.analysis.scoring import Risk
+from interview_integrity.analysis.scoring import Risk, current_risk
 from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, Conflict
 from interview_integrity.metrics import Metrics
@@ -28,6 +28,7 @@ from interview_integrity.service.access import SessionAccess
 from interview_integrity.service.clock import check_frame, on_clock
 from interview_integrity.service.once import answer_lost, named, remember
 from interview_integrity.service.results import FrameResult, HighEventRaised
+from interview_integrity.service.sound import frame_sound
 from interview_integrity.service.views import frame_result
 from interview_integrity.service.webhooks import SessionWebhooks
 from interview_integrity.service.workers import Frame, Workers
@@ -49,6 +50,8 @@ class Applied:
     needs_evidence: list[Event] = field(default_factory=list)  # medium or high events without a snapshot yet
     first_high: Event | None = None  # the session's first high-severity event, when this frame raised it
     result: FrameResult | None = None  # the answer, kept with the record
+    sound_cpu_s: float = 0.0  # CPU time the frame's lips and the sound they settled took
+    heard_opened: list[str] = field(default_factory=list)  # types of the events the settled sound opened
 
 
 @dataclass(frozen=True)
@@ -77,17 +80,35 @@ def apply_frame(record: SessionRecord, signals: FrameSignals, received: float, i
     record.next_frame_index += 1
     record.last_seen_at = received
     record.face_track, record.stream_schedule = signals.track, signals.schedule
-    outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index)
-    applied = Applied(frame_index, outcome.events, outcome.risk, session_check(record.state, record.policy))
+    engine = SessionAnalyzer(record.policy)
+    outcome = engine.process(record.state, signals, frame_index)
+    cpu = time.thread_time()  # the frame's lips settle the sound waiting for them
+    known = {event.id for event in record.state.events}
+    heard = frame_sound(record.sound, record.state, engine, signals)
+    sound_cpu_s = time.thread_time() - cpu
+    events = _merged(outcome.events, heard)
+    risk = (
+        current_risk(record.state.risk, record.state.events, record.policy, engine.now(record.state))
+        if heard
+        else outcome.risk
+    )
+    applied = Applied(frame_index, events, risk, session_check(record.state, record.policy), sound_cpu_s=sound_cpu_s)
+    applied.heard_opened = [str(event.type) for event in heard if event.id not in known]
     if record.evidence_enabled:
-        needs = [e for e in outcome.events if e.severity != "low" and e.id not in record.evidence_for]
+        needs = [e for e in events if e.severity != "low" and e.id not in record.evidence_for]
         applied.needs_evidence = needs[: max(0, MAX_EVIDENCE - len(record.evidence_for))]
         record.evidence_for += [e.id for e in applied.needs_evidence]
-    high = next((e for e in outcome.events if e.severity == "high"), None)
+    high = next((e for e in events if e.severity == "high"), None)
     if high is not None and not record.notified_high:
         record.notified_high = True
         applied.first_high = high
     return applied
+
+
+def _merged(seen: list[Event], heard: list[Event]) -> list[Event]:
+    by_id = {event.id: event for event in seen}
+    by_id.update((event.id, event) for event in heard)
+    return list(by_id.values())
 
 
 class FramePath:
@@ -178,10 +199,13 @@ class FramePath:
         await self._after(session_id, outcome, signals, image)
         elapsed = time.time() - received
         self._metrics.frames.inc()
+        self._metrics.audio_cpu.inc(outcome.sound_cpu_s)
         self._metrics.latency.observe(elapsed)
         for event in outcome.events:
             if event.frames[:1] == [outcome.frame_index] or event.type == "repeated_glances":
                 self._metrics.events.labels(event.type).inc()
+        for kind in outcome.heard_opened:
+            self._metrics.events.labels(kind).inc()
         assert outcome.result is not None
         return outcome.result  # as kept: the frame sent again gets it word for word
 

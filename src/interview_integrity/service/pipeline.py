@@ -1,9 +1,10 @@
-"""The one place the stages are wired: frame bytes -> vision -> analysis -> scoring -> session store.
+"""The one place the stages are wired: frame bytes -> vision -> analysis -> scoring -> session store, and
+sound -> audio -> analysis beside them.
 
-Knows nothing of HTTP. `Pipeline` holds the two halves the API calls: `frames` (frames.py: a frame's path
-through the models and its session's rules, in time order) and `sessions` (sessions.py: a session's life
-outside its frames). Both share one bounded pool of CPU workers (workers.py), one way to the store
-(access.py) and the session's webhooks.
+Knows nothing of HTTP. `Pipeline` holds the three parts the API calls: `frames` (frames.py: a frame's path
+through the models and its session's rules, in time order), `sound` (sound.py: a chunk of audio's path, the
+same way) and `sessions` (sessions.py: a session's life outside its frames). They share one bounded pool of
+CPU workers (workers.py), one way to the store (access.py) and the session's webhooks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from interview_integrity.metrics import Metrics
 from interview_integrity.service.access import SessionAccess
 from interview_integrity.service.frames import FramePath
 from interview_integrity.service.sessions import Sessions
+from interview_integrity.service.sound import SoundPath
 from interview_integrity.service.webhooks import SessionWebhooks, Webhooks
 from interview_integrity.service.workers import Frame, Workers
 from interview_integrity.stores.base import SessionStore
@@ -38,6 +40,7 @@ class Pipeline:
         notifier = SessionWebhooks(webhooks or Webhooks("", ""), access)
         self.frames = FramePath(settings, self.workers, access, notifier, metrics)
         self.sessions = Sessions(settings, self.workers, access, notifier, metrics)
+        self.sound = SoundPath(settings, self.workers, access, metrics)
         self.warm = False
 
     async def warm_up(self) -> None:

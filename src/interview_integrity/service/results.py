@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from interview_integrity.analysis.check import SessionCheck
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
+from interview_integrity.analysis.rules.voice import SoundKind
 from interview_integrity.analysis.scoring import Risk, Verdict
 from interview_integrity.analysis.summary import Summary
 from interview_integrity.stores.base import Decision, Delivery, Evidence, Review, SessionStatusName
@@ -38,6 +39,24 @@ class FrameResult(BaseModel):
     check: SessionCheck = Field(description="The start-of-session check, as it stands after this frame.")
 
 
+class AudioResult(BaseModel):
+    """What one chunk of sound gave: where it was placed, how much of it was speech, the events it raised.
+
+    Sound is judged beside the candidate's lips, so a moment is judged once frames have come about a second
+    past it: a chunk's events may come with a later chunk or frame."""
+
+    session_id: str
+    timestamp: float = Field(description="Where the chunk's first sample was placed on the session's clock.")
+    duration_s: float = Field(description="The chunk's length.")
+    speech_s: float = Field(description="Seconds of the chunk the voice-activity model called speech.")
+    judged_until: float | None = Field(
+        description="Sound up to this time has been judged beside the lips; later sound waits for frames."
+    )
+    processing_ms: float
+    events: list[Event] = Field(description="Events opened, escalated or closed by the sound judged now.")
+    risk: Risk
+
+
 class SessionFacts(BaseModel):
     """What every answer about a session says of it first."""
 
@@ -54,6 +73,18 @@ class SessionCreated(BaseModel):
     created_at: float = Field(description="Unix time.")
     expires_in_s: int = Field(description="The session expires after this many seconds without a request.")
     policy: Policy
+
+
+class SoundRun(BaseModel):
+    """A stretch of the session's sound track: who was heard, from when to when, on the session's clock."""
+
+    start: float
+    end: float
+    kind: SoundKind = Field(
+        description="`speaking`: speech with the candidate's lips moving; `other_voice`: speech while they were "
+        "still; `voice`: speech whose speaker could not be told (lips not readable); `silence`. Times without a "
+        "run had no audio."
+    )
 
 
 class StreamFacts(BaseModel):
@@ -77,6 +108,9 @@ class SessionReport(SessionFacts):
     started_at: float | None = Field(description="Time of the first frame (the frames' clock).")
     stream: StreamFacts
     risk_timeline: list[tuple[float, float]] = Field(description="(time, live risk score), for the chart.")
+    sound_track: list[SoundRun] = Field(
+        default_factory=list, description="The sound track: stretches of speech by whom, and silence; empty: no audio."
+    )
     evidence: list[Evidence] = Field(description="Evidence snapshots: empty unless switched on.")
     reviews: list[Review] = Field(description="Reviewer decisions; they never change the measured events.")
     risk: RiskSummary

@@ -13,6 +13,7 @@ from typing import Any
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.policy import PolicyError, build_policy
 from interview_integrity.analysis.rules.identity import set_reference
+from interview_integrity.audio.signals import SoundStream
 from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, Conflict, NotFound, ServiceError, Unprocessable
 from interview_integrity.metrics import Metrics
@@ -29,6 +30,7 @@ from interview_integrity.service.results import (
     SessionStatus,
     WebhookLog,
 )
+from interview_integrity.service.sound import flush_sound
 from interview_integrity.service.views import build_report, ended_payload, status_of
 from interview_integrity.service.webhooks import SessionWebhooks
 from interview_integrity.service.workers import Workers
@@ -179,7 +181,9 @@ class Sessions:
                 return SessionReport.model_validate(record.report)
             ended = True
             engine = SessionAnalyzer(record.policy)
+            flush_sound(record.sound, record.state, engine)
             engine.finish(record.state)
+            record.sound = SoundStream()  # the speech model's memory and the lips: only the live session used them
             record.status, record.ended_at = "ended", time.time()
             record.face_track = record.stream_schedule = None  # only the next frame needed them
             record.recent_frames = []  # and frames sent again: their answers go (a late frame gets 409 session_ended)

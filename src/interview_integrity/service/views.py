@@ -5,6 +5,8 @@ from __future__ import annotations
 from interview_integrity.analysis.check import SessionCheck
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
+from interview_integrity.analysis.rules.base import rule_state
+from interview_integrity.analysis.rules.voice import Heard, Voice
 from interview_integrity.analysis.scoring import Risk, current_risk
 from interview_integrity.service.results import (
     FrameResult,
@@ -14,6 +16,7 @@ from interview_integrity.service.results import (
     SessionListed,
     SessionReport,
     SessionStatus,
+    SoundRun,
     StreamFacts,
 )
 from interview_integrity.stores.base import SessionRecord, SessionRow
@@ -110,6 +113,7 @@ def build_report(record: SessionRecord, engine: SessionAnalyzer) -> SessionRepor
         started_at=state.first_timestamp,
         stream=StreamFacts(first_frame_at=state.first_timestamp, last_frame_at=state.last_timestamp, gaps=state.gaps),
         risk_timeline=state.risk_timeline,
+        sound_track=[SoundRun(start=a, end=b, kind=kind) for a, b, kind in rule_state(state, Voice.name, Heard).track],
         evidence=[],
         reviews=record.reviews,
         metadata=record.metadata,

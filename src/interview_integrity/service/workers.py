@@ -7,9 +7,10 @@ the event loop wait: the loop never blocks on a model.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -27,6 +28,7 @@ from interview_integrity.vision.signals import FaceTrack, FrameSignals
 
 # encoded bytes (REST, the WebSocket), base64 text, or pixels a media track already decoded (WebRTC, BGR)
 Frame = bytes | str | Array
+T = TypeVar("T")
 
 
 class Workers:
@@ -36,6 +38,9 @@ class Workers:
         # one frame per worker per core: OpenCV's own thread pool would oversubscribe the cores
         cv2.setNumThreads(1)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frames")
+        # sound is a few milliseconds a second per session and must not wait behind a queue of frames: its own
+        # thread (the speech model releases the GIL while it runs)
+        self._sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sound")
         self.capacity = workers * (1 + settings.queue_per_worker)
         self._in_flight = 0
 
@@ -60,6 +65,7 @@ class Workers:
     def close(self) -> None:
         """Stops the workers; the analyzer belongs to whoever made it (it may outlive them)."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._sound.shutdown(wait=True, cancel_futures=True)
 
     async def analyze(
         self,
@@ -72,6 +78,10 @@ class Workers:
         """The frame's signals and its pixels; a frame that is not a usable image is a 400 or a 413."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._analyze, frame, timestamp, track, schedule, identity)
+
+    async def sound(self, work: Callable[..., T], *args: Any) -> T:
+        """A chunk of sound's CPU work, on the sound thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._sound, work, *args)
 
     async def evidence(self, image: Array, signals: FrameSignals, events: list[Event], index: int) -> list[Evidence]:
         """The frame's evidence for `events` (service/evidence.py), made on a worker."""

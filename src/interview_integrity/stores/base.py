@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 from interview_integrity.analysis.engine import SessionState
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.scoring import verdict
+from interview_integrity.audio.signals import SoundStream
 from interview_integrity.errors import ServiceError
 from interview_integrity.stores.rows import Cursor, Decision, RowQuery, SessionRow, SessionStatusName
 from interview_integrity.vision.schedule import StreamSchedule
@@ -137,6 +138,9 @@ class SessionRecord(BaseModel):
     face_track: FaceTrack | None = Field(default=None, description="The last frame's faces, for the next to follow.")
     stream_schedule: StreamSchedule | None = Field(
         default=None, description="When the next frame's costly parts are due."
+    )
+    sound: SoundStream = Field(
+        default_factory=SoundStream, description="Sound and lips waiting for each other: numbers, never audio."
     )
     report: dict[str, Any] | None = None
     recent_frames: list[RecentFrame] = Field(

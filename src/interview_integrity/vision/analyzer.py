@@ -19,6 +19,7 @@ from interview_integrity.vision.detectors import thresholds
 from interview_integrity.vision.faces import DetectedFace
 from interview_integrity.vision.gaze import estimate_gaze
 from interview_integrity.vision.landmarks import FaceLandmarker, FaceMesh
+from interview_integrity.vision.mouth import mouth_measures
 from interview_integrity.vision.objects import ObjectDetector, fuse
 from interview_integrity.vision.pool import ModelPool, ModelSet
 from interview_integrity.vision.pose import head_pose
@@ -34,6 +35,7 @@ from interview_integrity.vision.signals import (
     FrameSignature,
     Gaze,
     HeadPose,
+    Mouth,
     Quality,
     TrackedFace,
 )
@@ -120,8 +122,8 @@ class FrameAnalyzer:
         to_follow: list[TrackedFace],
         dark: bool,
         timings: dict[str, float],
-    ) -> tuple[list[DetectedFace], bool, Quality, HeadPose | None, Gaze]:
-        """(faces, whether they were followed, quality, the primary face's head pose and gaze)."""
+    ) -> tuple[list[DetectedFace], bool, Quality, HeadPose | None, Gaze, Mouth]:
+        """(faces, whether they were followed, quality, the primary face's head pose, gaze and lips)."""
         tick = time.perf_counter()
         detected = models.faces.follow(rgb, to_follow) if to_follow else None
         followed = detected is not None
@@ -131,13 +133,15 @@ class FrameAnalyzer:
         primary = detected[0] if detected else None
         quality = frame_quality(gray, primary.face.box if primary else None, self.settings)
         if primary is None:
-            return detected, followed, quality, None, Gaze(direction="unknown", confidence=0.0, reason="no face")
+            unknown = Gaze(direction="unknown", confidence=0.0, reason="no face")
+            return detected, followed, quality, None, unknown, mouth_measures(None, None, quality)
         tick = time.perf_counter()
         mesh = self._mesh(models.landmarker, rgb, primary, confirmed_on_rgb=not dark)
         pose = head_pose(mesh.points, rgb.shape[1], rgb.shape[0])
         timings["mesh"] = (time.perf_counter() - tick) * 1000
         untrusted = "; ".join(quality.issues) or None
-        return detected, followed, quality, pose, estimate_gaze(mesh, pose, self.settings, untrusted)
+        gaze = estimate_gaze(mesh, pose, self.settings, untrusted)
+        return detected, followed, quality, pose, gaze, mouth_measures(mesh, pose, quality)
 
     @staticmethod
     def _mesh(landmarker: FaceLandmarker, rgb: Array, primary: DetectedFace, *, confirmed_on_rgb: bool) -> FaceMesh:
@@ -185,7 +189,9 @@ class FrameAnalyzer:
             here, beside = self._split(scheduled)
             aside = self._beside.submit(_detect, beside, image) if self._beside is not None and beside else None
             try:
-                detected, followed, quality, pose, gaze = self._faces(models, rgb, gray, to_follow, dark, timings)
+                detected, followed, quality, pose, gaze, mouth = self._faces(
+                    models, rgb, gray, to_follow, dark, timings
+                )
                 wanted = identity and (
                     identity_due(schedule, timestamp, self.settings) or _cut_or_return(track, small, self.settings)
                 )
@@ -220,6 +226,7 @@ class FrameAnalyzer:
             objects=objects,
             objects_analyzed=detect_objects,
             quality=quality,
+            mouth=mouth,
             timings_ms={k: round(v, 2) for k, v in timings.items()},
             track=FaceTrack(
                 timestamp=timestamp,

@@ -38,6 +38,8 @@ EXPECTED_SHA256 = {
     # face-recognition-models==0.3.0: dlib's 5-point face alignment (the 68-point model is never loaded: its
     # training data does not allow commercial use)
     "shape_predictor_5_face_landmarks.dat": "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888",
+    # silero-vad==6.2.3: Silero VAD v6, the whole-chunk ("sequence") export for 16 kHz (audio/speech.py)
+    "silero_vad_16k_sequence.onnx": "9ccdacc4719d8aa7e45a77536bfabec45a03ba1f2fad5e241ab4060b24238a85",
 }
 
 

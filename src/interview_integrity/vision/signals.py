@@ -93,6 +93,17 @@ class Gaze(BaseModel):
     reason: str | None = Field(default=None, description="Why the direction is unknown.")
 
 
+class Mouth(BaseModel):
+    """The primary face's lips in this frame (vision/mouth.py): speech shows in how the opening changes."""
+
+    opening: float | None = Field(
+        description="Gap between the inner lips over the distance between the outer eye corners (about 0.0-0.05 "
+        "closed, up to 0.5 wide open); None when the lips cannot be read."
+    )
+    width_px: float | None = Field(default=None, description="The mouth's width corner to corner, in pixels.")
+    reason: str | None = Field(default=None, description="Why the lips cannot be read.")
+
+
 class DetectedObject(BaseModel):
     label: str
     confidence: float
@@ -167,6 +178,7 @@ class FrameSignals(BaseModel):
         "every 0.6 s of stream time).",
     )
     quality: Quality
+    mouth: Mouth | None = Field(default=None, description="The primary face's lips (None: not measured).")
     timings_ms: dict[str, float] = Field(default_factory=dict)
     track: FaceTrack | None = Field(default=None, exclude=True, description="For the stream's next frame.")
     schedule: StreamSchedule | None = Field(default=None, exclude=True, description="For the stream's next frame.")

@@ -132,3 +132,36 @@ def test_keys_are_needed_for_webrtc_as_for_every_session_call(keyed_service: Ser
         assert http.post(f"/sessions/{session_id['session_id']}/webrtc", json=body).status_code == 401
         other = http.post(f"/sessions/{session_id['session_id']}/webrtc", json=body, headers={"X-API-Key": "key-b"})
         assert other.status_code == 404
+
+
+async def test_the_microphone_track_is_heard_beside_the_camera(service: ServiceProcess, tmp_path: object) -> None:
+    """A listener's clip with another person's speech laid over it from 3 s (ffmpeg), played as a camera and a
+    microphone track of one peer connection: the sound comes back in one-second chunks and the other voice is
+    found near its onset; the same clip without its sound track hears nothing."""
+    import subprocess
+    from pathlib import Path
+
+    clip = Path(str(tmp_path)) / "listener_and_a_voice.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(DATA / "vid_gaze_center.mp4"), "-i",
+         str(DATA / "honest" / "hon_hdtf_katie.mp4"), "-filter_complex",
+         "[1:a]atrim=0:6,asetpts=PTS-STARTPTS,adelay=3000:all=1[v];[0:a][v]amix=inputs=2:duration=first:normalize=0[a]",
+         "-map", "0:v", "-map", "[a]", "-c:v", "copy", "-c:a", "aac", str(clip)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    async with AsyncInterviewClient(service.url, timeout=60) as client:
+        session_id = await client.start_session("webrtc-voice")
+        run = await client.stream_webrtc(session_id, clip, fps=5)
+        assert run.report is not None
+        assert 9 <= run.server["audio_chunks"] <= 11 and len(run.audio_results) == run.server["audio_chunks"]
+        starts = [r["timestamp"] for r in run.audio_results]
+        assert starts == sorted(starts) and all(
+            r["duration_s"] == pytest.approx(1.0, abs=0.05) for r in run.audio_results
+        )
+        [voice] = [e for e in run.report["events"] if e["type"] == "other_voice"]
+        assert abs(voice["started_at"] - 3.0) <= 1.0
+        assert {run["kind"] for run in run.report["sound_track"]} >= {"silence", "other_voice"}
+        silent = await client.start_session("webrtc-no-sound")
+        quiet = await client.stream_webrtc(silent, clip, fps=5, max_seconds=4, sound=False)
+        assert quiet.server["audio_chunks"] == 0 and quiet.report is not None
+        assert quiet.report["summary"]["sound"] is None

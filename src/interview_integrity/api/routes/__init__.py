@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from interview_integrity.api.routes import frames, reports, service, sessions
+from interview_integrity.api.routes import audio, frames, reports, service, sessions
 
 router = APIRouter()
-for module in (service, sessions, frames, reports):
+for module in (service, sessions, frames, audio, reports):
     router.include_router(module.router)
 
 __all__ = ["router"]

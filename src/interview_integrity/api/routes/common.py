@@ -15,11 +15,11 @@ RETRY_AFTER: dict[str, Any] = {
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text, **({"headers": RETRY_AFTER} if status in (429, 503) else {})}
     for status, text in {
-        400: "Bad input (e.g. the frame is not an image)",
+        400: "Bad input (e.g. the frame is not an image, the audio not a 16-bit PCM WAV)",
         401: "Missing or invalid API key (or report link)",
         404: "No such session for this API key (or it expired)",
         408: "The request body did not arrive in time",
-        409: "The session has ended, or a frame came out of time order",
+        409: "The session has ended, or a frame or a chunk of audio came out of time order",
         413: "Frame or request too large",
         415: "Unsupported content type",
         422: "Body failed validation",

@@ -1,4 +1,4 @@
-"""Frames from a live media track (WebRTC): which ones to analyse, and their pixels.
+"""Frames from a live media track (WebRTC): which ones to analyse, their pixels, and a sound frame's samples.
 
 A track delivers every frame the camera makes (often 30 a second); a session analyses a few. The choice is
 made by the track's own timestamps, never by when a frame happened to arrive, so the same track gives the
@@ -11,6 +11,8 @@ import math
 from typing import Protocol
 
 import cv2
+import numpy as np
+from av import AudioFrame
 
 from interview_integrity.vision.arrays import Array
 
@@ -66,3 +68,13 @@ def pixels(frame: VideoFrame, max_side: int) -> Array:
     scale = max_side / longest
     size = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+def interleaved(frame: AudioFrame) -> Array:
+    """A decoded sound frame's 16-bit samples, channels interleaved (Opus decodes to packed s16)."""
+    samples = frame.to_ndarray()
+    if frame.format.is_planar:
+        samples = samples.T
+    if samples.dtype != np.int16:
+        samples = (np.clip(samples.astype(np.float32), -1.0, 1.0) * 32767).astype(np.int16)
+    return np.ascontiguousarray(samples).reshape(-1)

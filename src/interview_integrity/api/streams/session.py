@@ -2,8 +2,10 @@
 (api/webrtc.py) both drive a StreamSession with the same messages.
 
 Frames are offered, never queued: one frame waits while one is analysed, and a newer frame replaces the
-waiting one (`skipped`, with the running count). One worker task per stream analyses its frames; it
-survives any frame (an error is reported, the next frame is analysed) and is cancelled when the stream
+waiting one (`skipped`, with the running count). Sound is never skipped: each chunk continues the last, so
+chunks queue (at most `AUDIO_QUEUE` of them, a few seconds; beyond, a chunk is refused with an error) and
+are heard in order (`audio_result`). One worker task per stream analyses its frames and its sound; it
+survives any frame or chunk (an error is reported, the next is analysed) and is cancelled when the stream
 goes. A stream's frames come one at a time, so none waits for earlier ones (the frame path's window).
 
 After `resume`, frames at or before the session's last analysed frame are frames the client sends again
@@ -31,9 +33,11 @@ from interview_integrity.errors import Busy, InvalidInput, ServiceError
 from interview_integrity.service.clock import checked
 from interview_integrity.service.once import frame_id_of
 from interview_integrity.service.pipeline import Frame, Pipeline
+from interview_integrity.service.sound import Chunk
 
 log = logging.getLogger("interview_integrity.stream")
 _DRAIN_TIMEOUT_S = 30.0
+AUDIO_QUEUE = 8
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 # what a transport raises once its peer has gone: the worker stops rather than report into the void
 TRANSPORT_GONE: tuple[type[BaseException], ...] = (WebSocketDisconnect, RuntimeError, ConnectionError)
@@ -68,6 +72,7 @@ class StreamSession:
         self._resent: set[asyncio.Future[None]] = set()
         self._busy = False
         self._send_lock = asyncio.Lock()
+        self._sound: asyncio.Queue[tuple[Chunk, float | None, float]] = asyncio.Queue(AUDIO_QUEUE)
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._send_lock:
@@ -101,7 +106,40 @@ class StreamSession:
         self.services.metrics.skipped.inc()
         await self.send({"type": "skipped", "reason": reason, "skipped_total": self.skipped})
 
+    async def offer_audio(self, chunk: Chunk, timestamp: float | None) -> None:
+        """A chunk of sound joins the queue (timed on arrival when it has no timestamp)."""
+        if self.session_id is None:
+            raise InvalidInput("send a 'start' or 'resume' message before audio", code="no_session")
+        try:
+            self._sound.put_nowait((chunk, timestamp, time.time()))
+        except asyncio.QueueFull:
+            raise Busy(f"{AUDIO_QUEUE} chunks of audio are already waiting; this one was dropped") from None
+
     async def work(self) -> None:
+        await asyncio.gather(self._frames(), self._sounds())
+
+    async def _sounds(self) -> None:
+        while True:
+            chunk, timestamp, arrived = await self._sound.get()
+            try:
+                await self._hear(chunk, timestamp, arrived)
+            finally:
+                self._sound.task_done()
+
+    async def _hear(self, chunk: Chunk, timestamp: float | None, arrived: float) -> None:
+        assert self.session_id is not None
+        try:
+            result = await self.pipeline.sound.hear(self.session_id, self.owner, chunk, timestamp, arrived)
+            await self.send({"type": "audio_result", **result.model_dump(mode="json")})
+        except ServiceError as error:
+            await self.error(error)
+        except TRANSPORT_GONE:
+            raise
+        except Exception:
+            log.exception("a chunk of audio could not be analysed")
+            await self.error(ServiceError("the audio could not be analysed; it was logged", code="internal_error"))
+
+    async def _frames(self) -> None:
         while True:
             async with self._changed:
                 await self._changed.wait_for(lambda: self.waiting is not None)
@@ -133,7 +171,8 @@ class StreamSession:
             await self.error(ServiceError("the frame could not be analysed; it was logged", code="internal_error"))
 
     async def drained(self) -> None:
-        """Until the waiting frame and the one in analysis are answered (bounded: `end` never hangs)."""
+        """Until the waiting frame, the one in analysis and the queued sound are answered (bounded: `end` never
+        hangs)."""
         async with self._changed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
@@ -141,6 +180,8 @@ class StreamSession:
                 )
         if self._resent:
             await asyncio.wait(self._resent, timeout=_DRAIN_TIMEOUT_S)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._sound.join(), _DRAIN_TIMEOUT_S)
 
     async def handle(self, message: dict[str, Any]) -> bool:
         """Handle one JSON message; False when the socket should close."""
@@ -171,6 +212,11 @@ class StreamSession:
             if not isinstance(frame, str) or not frame:
                 raise InvalidInput("'frame' needs a base64 or data-URL 'frame' string", code="invalid_frame")
             await self.offer(frame, _timestamp(message), frame_id_of(message.get("frame_id")))
+        elif kind == "audio":
+            audio = message.get("audio")
+            if not isinstance(audio, str) or not audio:
+                raise InvalidInput("'audio' needs an 'audio' string: a base64 WAV", code="invalid_audio")
+            await self.offer_audio(audio, _timestamp(message))
         elif kind == "client_event":
             session_id = self._session()
             event_type = message.get("event") or message.get("event_type")

@@ -1,10 +1,14 @@
-"""POST /sessions/{id}/webrtc: the candidate's camera as a WebRTC video track.
+"""POST /sessions/{id}/webrtc: the candidate's camera as a WebRTC video track, and their microphone as an
+audio track of the same peer connection when the offer has one.
 
-The client sends an SDP offer with one video track and a data channel (ICE candidates inside the SDP: no
-trickle); the answer comes back in the response. The server (aiortc) decodes the track, samples frames at
-the session's analysis rate by the track's own timestamps (media.py) and offers each one to a
-StreamSession, the same one the WebSocket uses: one frame waits while one is analysed, a newer one replaces
-it and the client is told (`skipped`, with the running count). Results go back on the data channel as the
+The client sends an SDP offer with one video track (and optionally one audio track) and a data channel
+(ICE candidates inside the SDP: no trickle); the answer comes back in the response. The server (aiortc)
+decodes the tracks, samples frames at the session's analysis rate by the track's own timestamps (media.py)
+and offers each one to a StreamSession, the same one the WebSocket uses: one frame waits while one is
+analysed, a newer one replaces it and the client is told (`skipped`, with the running count). The sound is
+cut into chunks of `AUDIO_CHUNK_S` by its own timestamps and heard in order (`audio_result` messages). Both
+tracks are placed on the session's clock from the moment the first of them arrived, each by its own
+timestamps from its first frame on. Results go back on the data channel as the
 WebSocket's messages (`result` also carries `media_time_s`, the frame's time on the track); they stay
 readable over REST. On the channel the client may send `client_event`, `calibrate`, `ping`, `stats` and
 `end` (answered with `report`, then the connection closes).
@@ -23,9 +27,10 @@ import logging
 import time
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,11 +38,13 @@ from interview_integrity import logs
 from interview_integrity.api.routes.common import ERRORS, pipeline_of
 from interview_integrity.api.security import OwnerDep, client_key, rate_limit
 from interview_integrity.api.state import Services, ServicesDep
-from interview_integrity.api.streams.media import FrameSampler, pixels
+from interview_integrity.api.streams.media import FrameSampler, interleaved, pixels
 from interview_integrity.api.streams.peers import Peers
 from interview_integrity.api.streams.session import StreamSession, parse_json
 from interview_integrity.config import WebRTCSettings
 from interview_integrity.errors import InvalidInput, NotFound, ServiceError
+from interview_integrity.service.sound import track_chunk
+from interview_integrity.vision.arrays import Array
 
 router = APIRouter(tags=["webrtc"])
 log = logging.getLogger("interview_integrity.webrtc")
@@ -45,6 +52,8 @@ _CHANNEL_MESSAGES = {"client_event", "calibrate", "ping", "end", "stats"}
 _ANSWER_TIMEOUT_S = 15.0
 _FLUSH_S = 1.0
 _MEDIA_TIMES_KEPT = 16
+AUDIO_CHUNK_S = 1.0
+_AUDIO_GAP_S = 0.05  # sound frames further apart than this are a gap: the chunk so far is sent on its own
 
 
 class WebRTCOffer(BaseModel):
@@ -85,6 +94,10 @@ class TrackPeer:
         self.started_at = time.time()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._media_times: dict[float, float] = {}  # session time -> track time, for frames not yet answered
+        self._anchor: tuple[float, float] | None = None  # (Unix time, session time) the first track arrived
+        self._anchoring = asyncio.Lock()
+        self.audio_chunks = 0
+        self.audio_seconds = 0.0
         self._closed = False
         self.pc.on("track", self._on_track)
         self.pc.on("datachannel", self._on_channel)
@@ -103,6 +116,8 @@ class TrackPeer:
     def _on_track(self, track: MediaStreamTrack) -> None:
         if track.kind == "video":
             self._spawn(self._consume(track))
+        elif track.kind == "audio":
+            self._spawn(self._listen(track))
 
     async def _consume(self, track: MediaStreamTrack) -> None:
         sampler: FrameSampler | None = None
@@ -118,7 +133,7 @@ class TrackPeer:
             if media_time is None:
                 continue  # a frame without a timestamp cannot be placed on the track's clock
             if sampler is None:
-                sampler = FrameSampler(self.fps, await self._origin())
+                sampler = FrameSampler(self.fps, await self._track_origin())
             at = sampler.take(float(media_time))
             if at is None:
                 continue
@@ -128,6 +143,54 @@ class TrackPeer:
                 del self._media_times[next(iter(self._media_times))]
             with contextlib.suppress(ServiceError):
                 await self.stream.offer(pixels(frame, self.settings.max_side), at)
+
+    async def _listen(self, track: MediaStreamTrack) -> None:
+        """The audio track, in chunks of AUDIO_CHUNK_S by its own timestamps, each heard in order."""
+        pieces: list[Array] = []
+        origin = first = start = None
+        rate = channels = count = 0
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                break
+            if not isinstance(frame, AudioFrame) or frame.time is None:
+                continue
+            if origin is None:
+                origin, first = await self._track_origin(), float(frame.time)
+            assert first is not None
+            at = origin + float(frame.time) - first
+            shape = (frame.sample_rate, len(frame.layout.channels))
+            if start is not None and (shape != (rate, channels) or abs(at - (start + count / rate)) > _AUDIO_GAP_S):
+                await self._hear(pieces, rate, channels, start)  # a gap or a new format: a chunk of its own
+                pieces, start, count = [], None, 0
+            if start is None:
+                start, (rate, channels) = at, shape
+            pieces.append(interleaved(frame))
+            count += frame.samples
+            if count >= rate * AUDIO_CHUNK_S:
+                await self._hear(pieces, rate, channels, start)
+                pieces, start, count = [], None, 0
+        if start is not None:
+            await self._hear(pieces, rate, channels, start)
+
+    async def _hear(self, pieces: list[Array], rate: int, channels: int, start: float) -> None:
+        samples = np.concatenate(pieces)
+        if len(samples) < rate * channels // 10:
+            return  # under a tenth of a second: the track's last breath
+        with contextlib.suppress(ServiceError):
+            await self.stream.offer_audio(track_chunk(samples, rate, channels), start)
+            self.audio_chunks += 1
+            self.audio_seconds += len(samples) / (rate * channels)
+
+    async def _track_origin(self) -> float:
+        """Where a track's first frame lands on the session's clock: the first track to arrive starts at the
+        session's origin (below); a later one as much later as it arrived."""
+        async with self._anchoring:
+            if self._anchor is None:
+                self._anchor = (time.time(), await self._origin())
+                return self._anchor[1]
+            return self._anchor[1] + max(0.0, time.time() - self._anchor[0])
 
     async def _origin(self) -> float:
         """Where the track starts on the session's clock: 0 for a new session, else now (never before the
@@ -196,6 +259,8 @@ class TrackPeer:
             "frames_received": self.frames_received,
             "frames_sampled": self.frames_sampled,
             "skipped_total": self.stream.skipped,
+            "audio_chunks": self.audio_chunks,
+            "audio_seconds": round(self.audio_seconds, 3),
             "bytes_received": received,
             "seconds": round(time.time() - self.started_at, 3),
         }

@@ -1,10 +1,13 @@
 """WS /ws/stream: a session over one socket.
 
 Client -> server: a JSON `start` {candidate_id, policy?, metadata?} or `resume` {session_id}; then frames as
-binary JPEG/PNG/WebP messages (timed by the server on arrival) or JSON `frame` {frame, timestamp?};
+binary JPEG/PNG/WebP messages (timed by the server on arrival) or JSON `frame` {frame, timestamp?}; sound as
+JSON `audio` {audio: base64 WAV, timestamp?: its first sample} or a binary WAV message (RIFF: placed at its
+arrival less its length);
 `client_event` {event, timestamp?, detail?} (`event` `camera` with the camera's label as `detail`); `calibrate`;
 `ping`; `end`. Server -> client: `session`, one `result`
-per analysed frame (the same object as POST /analyze-frame), `skipped` when a newer frame replaced one still
+per analysed frame (the same object as POST /analyze-frame), one `audio_result` per chunk of sound (the
+object of POST /sessions/{id}/audio), `skipped` when a newer frame replaced one still
 waiting (the socket never queues stale frames), `error` {code, message, fatal} (the socket stays open unless
 fatal), `pong`, and `report` after `end`, then the socket closes (1000). A missing or wrong API key closes
 the socket with 1008 and the reason.
@@ -77,7 +80,11 @@ async def _one_message(
     try:
         if message.get("bytes") is not None:
             await rate_limit(services, limit_key)
-            await session.offer(message["bytes"], None)
+            data = message["bytes"]
+            if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+                await session.offer_audio(data, None)
+            else:
+                await session.offer(data, None)
             return True
         parsed = parse_json(message.get("text") or "")
         if not isinstance(parsed, dict):
