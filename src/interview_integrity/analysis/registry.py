@@ -19,13 +19,14 @@ EventType = Literal[
     "phone_detected", "book_detected", "device_detected", "camera_blocked",
     "tab_hidden", "window_blur", "fullscreen_exit", "copy_paste",
     "identity_changed", "stream_frozen", "stream_replayed", "no_liveness", "virtual_camera", "camera_changed",
+    "not_watched",
 ]  # fmt: skip
 # what a client may report: its page events (the registry's `client` entries) and the camera it uses
 # (`camera`, its label as the detail), which raises virtual_camera or camera_changed when it matters
 ClientEventType = Literal["tab_hidden", "window_blur", "fullscreen_exit", "copy_paste", "camera"]
 # event types that are off unless a policy lists them in `enabled_rules` (the `optional` entries)
 OptionalEventType = Literal["no_liveness"]
-Category = Literal["presence", "attention", "environment", "device", "identity", "camera", "client"]
+Category = Literal["presence", "attention", "environment", "device", "identity", "camera", "client", "coverage"]
 Severity = Literal["low", "medium", "high"]
 REPORTED_CAMERA = "camera"
 
@@ -128,6 +129,12 @@ EVENTS: dict[EventType, EventSpec] = {
     "camera_changed": EventSpec(
         "camera", "Camera changed", "a change of camera",
         "The camera changed during the session (now: {detail}).", 5, "low", explain.camera_label,
+    ),
+    # no risk of its own: time nobody could watch is not a suspicion; the verdict weighs it as coverage
+    # (analysis/coverage.py: `incomplete` when too little of the session was watched)
+    "not_watched": EventSpec(
+        "coverage", "Not watched", "time that could not be watched",
+        "For {duration} the session could not be watched: {detail}.", 0, "low", explain.unwatched,
     ),
 }  # fmt: skip
 

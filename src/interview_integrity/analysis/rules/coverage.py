@@ -1,0 +1,141 @@
+"""What could not be watched: `not_watched`, one event per stretch, with its reason (analysis/coverage.py).
+
+Each frame stands for the time until the next one. Before a frame, the rule settles the time since the
+last: a pause (no frame for longer than the stream's rhythm allows) is unwatched, because of refused frames
+when the service refused some in it, else for want of frames; refused frames before the session's first
+analysed frame are unwatched before it. Then the frame itself: a picture that cannot be judged (too dark,
+blurred, covered), a frozen one or a replayed one starts or continues a stretch, which counts once it has
+lasted as long as its own event needs (`camera_blocked_s`, `frozen_s`; a replay at once) and then from
+its start. At the end, refused frames after the last analysed one, and a live stream's silence before the
+session ended, are unwatched too. Stretches never overlap: their sum is the unwatched time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interview_integrity.analysis.coverage import (
+    NAME,
+    RefusedRun,
+    Stretch,
+    Unwatched,
+    Watch,
+    is_pause,
+    refused_detail,
+)
+from interview_integrity.analysis.policy import Thresholds
+from interview_integrity.analysis.rules.base import Frame, rule_state
+from interview_integrity.analysis.rules.camera import Camera, CameraRule
+from interview_integrity.analysis.state import SessionState
+from interview_integrity.analysis.timeline import Timeline
+
+_EPSILON = 1e-6
+
+
+def _minimum(reason: Unwatched, t: Thresholds) -> float:
+    return {"unusable": t.camera_blocked_s, "frozen": t.frozen_s}.get(reason, 0.0)
+
+
+class CoverageRule:
+    name = NAME
+
+    def observe(self, frame: Frame, timeline: Timeline) -> None:
+        watch = frame.state(self.name, Watch)
+        camera = frame.state(CameraRule.name, Camera)
+        now = frame.now
+        if frame.arrived_at is not None:
+            first = watch.arrivals or (frame.arrived_at, now, frame.arrived_at, now)
+            watch.arrivals = (first[0], first[1], frame.arrived_at, now)
+            watch.last_arrival = max(frame.arrived_at, watch.last_arrival or frame.arrived_at)
+        pending = watch.pending_runs()
+        if frame.session.frames == 1 and pending:  # refused before the first analysed frame
+            seconds = round(sum(run.seconds for run in pending), 3)
+            _refused(timeline, pending, now - seconds, now)
+            watch.before_s += seconds
+        elif frame.paused and watch.last_at is not None:
+            _end(watch, timeline, watch.last_at, frame.policy.thresholds)
+            start = max(watch.last_at, watch.counted_until or watch.last_at)
+            if pending:
+                _refused(timeline, pending, start, now)
+            else:
+                usual = frame.session.usual_interval
+                basis = {"reason": "no_frames", "from_s": start, "to_s": now, "usual_interval_s": usual}
+                timeline.stretch("not_watched", start, now, closed=True, detail="no frame arrived", basis=basis)
+            watch.counted_until = now
+        watch.pending = 0  # refused frames between two analysed frames within the rhythm cost no time
+        watch.last_at = now
+        self._judge(frame, watch, camera, timeline)
+
+    @staticmethod
+    def _judge(frame: Frame, watch: Watch, camera: Camera, timeline: Timeline) -> None:
+        """This frame's part: the stretch of frames that cannot be judged, started, continued or ended."""
+        signals, now, t = frame.signals, frame.now, frame.policy.thresholds
+        found: tuple[Unwatched, float, str, dict[str, Any]] | None = None
+        if not signals.quality.usable:
+            issues = "; ".join(signals.quality.issues) or "unusable"
+            found = ("unusable", now, f"the picture could not be judged ({issues})", {"issues": signals.quality.issues})
+        elif camera.still_since is not None:
+            found = ("frozen", camera.still_since, "the picture was frozen", {"max_change": camera.still_change})
+        elif camera.replay_since is not None:
+            found = ("replayed", camera.replay_since, "the camera showed a replay of an earlier part", {})
+        current = watch.stretch
+        if current is not None and (found is None or found[0] != current.reason):
+            _end(watch, timeline, now, t)
+            current = None
+        if found is None:
+            return
+        reason, since, detail, basis = found
+        if current is None:
+            since = max(since, watch.counted_until or since, frame.session.first_timestamp or since)
+            current = watch.stretch = Stretch(reason=reason, since=min(since, now), detail=detail)
+        if current.event_id is not None or now - current.since >= _minimum(reason, t) - _EPSILON:
+            event = timeline.stretch(
+                "not_watched", current.since, now, event_id=current.event_id, closed=False, detail=current.detail,
+                basis={"reason": reason, **basis},
+            )  # fmt: skip
+            current.event_id = event.id
+
+    def finish(self, session: SessionState, timeline: Timeline, ended_at: float | None) -> None:
+        """The time after the last analysed frame: refused frames, and a live stream's silence before the end."""
+        watch = rule_state(session, self.name, Watch)
+        last = session.last_timestamp
+        if last is not None:
+            _end(watch, timeline, last, timeline.policy.thresholds)
+        pending = watch.pending_runs()
+        start = last if last is not None else pending[0].at if pending else None
+        if pending and start is not None:
+            seconds = round(sum(run.seconds for run in pending), 3)
+            _refused(timeline, pending, start, start + seconds)
+            watch.after_s += seconds
+            start += seconds
+            watch.pending = 0
+        if ended_at is not None and start is not None and watch.last_arrival is not None and watch.live():
+            silence = round(ended_at - watch.last_arrival, 3)
+            if is_pause(silence, session.usual_interval):
+                basis = {"reason": "no_frames", "from_s": start, "to_s": start + silence, "ended": True}
+                detail = "no frame arrived before the session ended"
+                timeline.stretch("not_watched", start, start + silence, closed=True, detail=detail, basis=basis)
+                watch.after_s += silence
+        session.rules[self.name] = watch.model_dump(mode="json")
+
+
+def _refused(timeline: Timeline, runs: list[RefusedRun], start: float, until: float) -> None:
+    detail, counts = refused_detail(runs)
+    basis = {"reason": "refused", "refused": counts, "from_s": start, "to_s": until}
+    timeline.stretch("not_watched", start, until, closed=True, detail=detail, basis=basis)
+
+
+def _end(watch: Watch, timeline: Timeline, at: float, t: Thresholds) -> None:
+    """The current stretch ends at `at`: its event closes there, or it opens now if the stretch, its last
+    frame's time included, has become long enough."""
+    current, watch.stretch = watch.stretch, None
+    if current is None:
+        return
+    if current.event_id is None and at - current.since < _minimum(current.reason, t) - _EPSILON:
+        return
+    event = timeline.stretch(
+        "not_watched", current.since, at, event_id=current.event_id, closed=True, detail=current.detail,
+        basis=None if current.event_id else {"reason": current.reason},
+    )  # fmt: skip
+    current.event_id = event.id
+    watch.counted_until = at
