@@ -16,10 +16,11 @@ from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.scoring import Risk
 from interview_integrity.config import Settings
-from interview_integrity.errors import Conflict
+from interview_integrity.errors import Conflict, ServiceError
 from interview_integrity.metrics import Metrics
 from interview_integrity.service.access import SessionAccess
 from interview_integrity.service.clock import check_frame, on_clock
+from interview_integrity.service.refusals import note_refusal
 from interview_integrity.service.results import FrameResult, HighEventRaised
 from interview_integrity.service.sequencer import Sequencer
 from interview_integrity.service.views import frame_result
@@ -56,7 +57,8 @@ def apply_frame(record: SessionRecord, signals: FrameSignals, received: float, i
     record.next_frame_index += 1
     record.last_seen_at = received
     record.face_track, record.stream_schedule = signals.track, signals.schedule
-    outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index)
+    arrived_at = max(0.0, received - record.created_at)
+    outcome = SessionAnalyzer(record.policy).process(record.state, signals, frame_index, arrived_at)
     applied = Applied(frame_index, outcome.events, outcome.risk, session_check(record.state, record.policy))
     if record.evidence_enabled:
         needs = [e for e in outcome.events if e.severity != "low" and e.id not in record.evidence_for]
@@ -86,15 +88,19 @@ class FramePath:
         """`arrived_at` (Unix time) times a frame without a timestamp when it arrived before this call."""
         received = arrived_at or time.time()
         record = await self._access.active(session_id, owner)
-        # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
-        time_s = on_clock(timestamp, received - record.created_at)
-        with self._workers.claim():
-            gather = GATHER_FIRST_FRAME_S if record.next_frame_index == 0 else 0.0
-            async with (
-                self._sequencer.turn(session_id, time_s, gather),
-                self._access.store.turn(session_id, time_s, gather),
-            ):
-                return await self._in_turn(session_id, owner, frame, time_s, received)
+        try:
+            # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
+            time_s = on_clock(timestamp, received - record.created_at)
+            with self._workers.claim():
+                gather = GATHER_FIRST_FRAME_S if record.next_frame_index == 0 else 0.0
+                async with (
+                    self._sequencer.turn(session_id, time_s, gather),
+                    self._access.store.turn(session_id, time_s, gather),
+                ):
+                    return await self._in_turn(session_id, owner, frame, time_s, received)
+        except ServiceError as error:  # a refused frame is counted in its session: its time was not watched
+            await note_refusal(self._access, session_id, error, timestamp, received)
+            raise
 
     async def _in_turn(
         self, session_id: str, owner: str | None, frame: Frame, time_s: float, received: float

@@ -178,8 +178,9 @@ class Sessions:
                 return SessionReport.model_validate(record.report)
             ended = True
             engine = SessionAnalyzer(record.policy)
-            engine.finish(record.state)
-            record.status, record.ended_at = "ended", time.time()
+            now = time.time()
+            engine.finish(record.state, ended_at=now - record.created_at)  # a live stream's silence counts
+            record.status, record.ended_at = "ended", now
             record.face_track = record.stream_schedule = None  # only the next frame needed them
             report = build_report(record, engine)
             record.report = report.model_dump(mode="json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from interview_integrity.analysis.check import SessionCheck
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
-from interview_integrity.analysis.scoring import Risk, current_risk
+from interview_integrity.analysis.scoring import Risk
 from interview_integrity.service.results import (
     FrameResult,
     RiskSummary,
@@ -57,8 +57,7 @@ def facts(record: SessionRecord) -> SessionFacts:
 
 
 def listing_row(record: SessionRecord) -> SessionListed:
-    engine = SessionAnalyzer(record.policy)
-    risk = current_risk(record.state.risk, record.state.events, record.policy, engine.now(record.state))
+    risk = SessionAnalyzer(record.policy).risk(record.state)
     return SessionListed(
         **dict(facts(record)),
         frames_analyzed=record.state.frames,
@@ -78,7 +77,7 @@ def status_of(record: SessionRecord) -> SessionStatus:
         events=len(state.events),
         calibrated=summary.calibrated,
         open_events=[e for e in state.events if e.open],
-        risk=current_risk(state.risk, state.events, record.policy, engine.now(state)),
+        risk=engine.risk(state),
         check=summary.check,
         summary=summary,
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Response
 
 from interview_integrity import logs
 from interview_integrity.analysis.policy import PolicyOverrides
+from interview_integrity.analysis.scoring import Verdict
 from interview_integrity.api.routes.common import ERRORS, pipeline_of
 from interview_integrity.api.schemas import (
     CalibrationRestarted,
@@ -75,7 +76,7 @@ async def list_sessions(
     owner: OwnerDep,
     candidate_id: Annotated[str | None, Query(max_length=200)] = None,
     status: Literal["active", "ended"] | None = None,
-    verdict: Literal["clear", "review", "high_risk"] | None = None,
+    verdict: Verdict | None = None,
     created_from: Annotated[float | None, Query(ge=0, description="Unix time, inclusive.")] = None,
     created_to: Annotated[float | None, Query(ge=0, description="Unix time, inclusive.")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
