@@ -26,7 +26,10 @@ const MESSAGES = {
   unauthorised: 'Not authorised: the proctoring service refused the API key. Check the key, then reload the page.',
   ended: 'Session ended.',
 };
-const VERDICT = { clear: 'Clear', review: 'Needs human review', high_risk: 'Needs human review soon' };
+const VERDICT = {
+  clear: 'Clear', incomplete: 'Incomplete: not enough was watched', review: 'Needs human review',
+  high_risk: 'Needs human review soon',
+};
 const styles = {
   panel: { fontFamily: 'system-ui, sans-serif', fontSize: 14, width: 340, border: '1px solid #dde1e6', borderRadius: 10, padding: 12, background: '#fff' },
   video: { width: '100%', borderRadius: 8, background: '#111', transform: 'scaleX(-1)' },
@@ -202,7 +205,10 @@ export function InterviewMonitor({
         </ul>
       )}
       {report ? (
-        <div data-testid="report"><b>{VERDICT[report.verdict]}</b> · {report.events.length} event{report.events.length === 1 ? '' : 's'} ·{' '}
+        <div data-testid="report"><b>{VERDICT[report.verdict] ?? report.verdict}</b> · {report.events.length} event{report.events.length === 1 ? '' : 's'} ·{' '}
+          {report.summary?.coverage?.share != null && (
+            <span data-testid="watched">{Math.round(report.summary.coverage.share * 100)}% watched · </span>
+          )}
           {reportUrl && <a href={reportUrl} target="_blank" rel="noreferrer">full report</a>}</div>
       ) : (
         state === 'live' && <button type="button" style={styles.button} onClick={end}>End session</button>

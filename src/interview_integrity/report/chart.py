@@ -15,8 +15,9 @@ from typing import Any
 
 from interview_integrity.analysis.registry import title as event_title
 
-CATEGORIES = ("presence", "identity", "attention", "device", "environment", "camera", "client")
+CATEGORIES = ("presence", "identity", "attention", "device", "environment", "camera", "client", "coverage")
 SEVERITY_COLOUR = {"low": "#9fb7d9", "medium": "#f0a43a", "high": "#d9534f"}
+UNWATCHED_COLOUR = "#8a939e"  # not_watched: time nobody could watch, not a suspicion
 DISMISSED = "#c9cfd6"
 WIDTH, PAD_LEFT, PAD_RIGHT = 760, 96, 12
 _NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
@@ -72,6 +73,11 @@ def axis_of(report: dict[str, Any]) -> Axis:
         first = min((e["started_at"] for e in events), default=0.0)
     if last is None:
         last = max((e["ended_at"] or e["started_at"] for e in events), default=first)
+    # time that was not watched belongs to the session too (refused frames before or after its frames, a
+    # live stream's silence before its end): the axis reaches it
+    unwatched = [e for e in events if e["type"] == "not_watched" and e["ended_at"] is not None]
+    first = min([float(first), *(e["started_at"] for e in unwatched)])
+    last = max([float(last), *(e["ended_at"] for e in unwatched)])
     return Axis(start=float(first), span=max(0.0, float(last) - float(first)))
 
 
@@ -177,6 +183,8 @@ def event_bands(report: dict[str, Any], axis: Axis, dismissed: set[str]) -> str:
             )
             x0, x1 = axis.x(begin), axis.x(end)
             colour = DISMISSED if event["id"] in dismissed else SEVERITY_COLOUR[event["severity"]]
+            if event["type"] == "not_watched":
+                colour = UNWATCHED_COLOUR
             title = escape(f"{clock(begin - axis.start)} {event_title(event['type'])} ({event['severity']})")
             parts.append(
                 f'<a href="#event-{escape(event["id"])}"><rect class="event" x="{x0:.1f}" y="{top}" '

@@ -14,10 +14,29 @@ from html import escape
 from typing import Any
 
 from interview_integrity.analysis.registry import title
-from interview_integrity.report.chart import SEVERITY_COLOUR, axis_of, clock, event_bands, risk_chart
+from interview_integrity.report.chart import SEVERITY_COLOUR, UNWATCHED_COLOUR, axis_of, clock, event_bands, risk_chart
 
-VERDICT_COLOUR = {"clear": "#2e7d32", "review": "#b26a00", "high_risk": "#b3261e"}
-VERDICT_TITLE = {"clear": "Clear", "review": "Needs human review", "high_risk": "Needs human review soon"}
+VERDICT_COLOUR = {"clear": "#2e7d32", "incomplete": "#5b6470", "review": "#b26a00", "high_risk": "#b3261e"}
+VERDICT_TITLE = {
+    "clear": "Clear",
+    "incomplete": "Incomplete: not enough was watched",
+    "review": "Needs human review",
+    "high_risk": "Needs human review soon",
+}
+UNWATCHED_WORDS = {
+    "no_frames": "no frames arrived",
+    "refused": "frames were refused",
+    "unusable": "too dark, blurred or covered to judge",
+    "frozen": "a frozen picture",
+    "replayed": "a replayed recording",
+}
+REFUSED_WORDS = {
+    "out_of_order": "out of order (earlier than a frame already analysed)",
+    "clock_jump": "a clock jump (too far from the session's frames)",
+    "bad_timestamp": "not a usable timestamp",
+    "bad_image": "not a usable image",
+    "busy": "the service was busy",
+}
 
 CSS = """
 *{box-sizing:border-box}
@@ -117,6 +136,46 @@ def _check_section(summary: dict[str, Any]) -> str:
     )
 
 
+def _claimed(claimed: Any) -> str:
+    return "" if not claimed else f"{float(claimed[0]):g} to {float(claimed[1]):g} s"
+
+
+def _coverage_section(summary: dict[str, Any], axis_start: float, span: float) -> str:
+    """What was watched and what was not, and why; the frames the service refused: how many, when, why."""
+    coverage = summary.get("coverage")
+    if not coverage:
+        return ""
+    share = coverage.get("share")
+    watched = "nothing to measure (no time with frames)" if share is None else f"{100 * share:.0f}% watched"
+    items = [
+        f"{watched}: {coverage['watched_s']:.0f} s of {coverage['open_s']:.0f} s open for frames; the policy asks "
+        f"for at least {100 * coverage['min_share']:.0f}% and no stretch over {coverage['max_unwatched_s']:g} s "
+        f"unwatched (the longest was {coverage['longest_unwatched_s']:.0f} s)."
+    ]
+    for reason, seconds in coverage.get("unwatched_by_reason", {}).items():
+        items.append(f"Not watched for {seconds:.1f} s: {escape(UNWATCHED_WORDS.get(reason, reason))}.")
+    refused = coverage.get("refused") or {}
+    if refused.get("count"):
+        why = ", ".join(f"{n} {escape(REFUSED_WORDS.get(r, r))}" for r, n in refused.get("by_reason", {}).items())
+        items.append(f"Frames refused: {refused['count']} ({why}).")
+    rows = "".join(
+        f'<tr class="refused"><td>{clock(run["at"] - axis_start, span)}</td><td>{run["count"]}</td>'
+        f"<td>{escape(REFUSED_WORDS.get(run['reason'], run['reason']))}</td><td>{_claimed(run.get('claimed'))}</td></tr>"
+        for run in refused.get("runs", [])
+    )
+    table = (
+        '<div class="scroll"><table><tr><th>when</th><th>frames</th><th>why refused</th><th>their timestamps</th></tr>'
+        f"{rows}</table></div>"
+        if rows
+        else ""
+    )
+    return (
+        '<h2>What was watched</h2><div class="card" data-testid="coverage"><ul class="checks">'
+        + "".join(f"<li>{item}</li>" for item in items)
+        + f"</ul>{table}</div>"
+    )
+
+
 def _event_rows(report: dict[str, Any], start: float, span: float, dismissed: set[str]) -> str:
     decisions = {r["event_id"]: r for r in report.get("reviews", []) if r.get("event_id")}
     snapshots = {e["event_id"] for e in report.get("evidence", [])}
@@ -188,12 +247,14 @@ def render_report(report: dict[str, Any]) -> str:
 <div class="stats">
 <div class="stat"><b>{summary.get("peak_risk", 0):.0f}</b>peak risk (0-100)</div>
 <div class="stat"><b>{summary.get("final_risk", 0):.0f}</b>risk at the end</div>
+{_stat((summary.get("coverage") or {}).get("share"), "of the session watched", bar=True)}
 {_stat(summary.get("share_with_face"), "of the time a face was visible", bar=True)}
 {_stat(summary.get("share_looking_at_screen"), "looking at the screen, when it could be judged", bar=True)}
 </div></div>
 {_check_section(summary)}
+{_coverage_section(summary, axis.start, axis.span)}
 <h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, dismissed)}
-<div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · grey stripes: no frames arrived · times from the first frame</div></div>
+<div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · <span class="sev" style="background:{UNWATCHED_COLOUR}"></span>not watched · grey stripes: no frames arrived · times from the first frame</div></div>
 <h2>Events ({len(events)})</h2><div class="card scroll"><table class="events"><thead><tr><th>time</th><th>event</th><th>severity</th><th>confidence</th><th>duration</th><th>what happened, and against what it was measured</th></tr></thead>
 <tbody>{_event_rows(report, axis.start, axis.span, dismissed) or '<tr><td colspan="6" class="muted">No events.</td></tr>'}</tbody></table></div>
 {f'<h2>Evidence</h2><div class="card grid">{evidence}</div>' if evidence else ""}
