@@ -78,6 +78,8 @@ class Stretch(BaseModel):
 
     reason: Unwatched
     since: float
+    last_seen: float = Field(description="Its last frame.")
+    after: float | None = Field(default=None, description="The frame after its last one, while it may resume.")
     detail: str = ""
     event_id: str | None = None
 
@@ -241,6 +243,8 @@ def watched(coverage: Coverage) -> Watched:
             f"{format_duration(coverage.longest_unwatched_s)} in a row could not be watched (at most "
             f"{coverage.max_unwatched_s:g} s may be)"
         )
+    elif share < 0.005:
+        head = f"none of the session could be watched (at least {coverage.min_share:.0%} is needed)"
     else:
         head = f"only {share:.0%} of the session could be watched (at least {coverage.min_share:.0%} is needed)"
     return Watched(enough=False, why=f"{head}: {what}")

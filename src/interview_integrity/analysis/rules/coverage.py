@@ -4,10 +4,12 @@ Each frame stands for the time until the next one. Before a frame, the rule sett
 last: a pause (no frame for longer than the stream's rhythm allows) is unwatched, because of refused frames
 when the service refused some in it, else for want of frames; refused frames before the session's first
 analysed frame are unwatched before it. Then the frame itself: a picture that cannot be judged (too dark,
-blurred, covered), a frozen one or a replayed one starts or continues a stretch, which counts once it has
-lasted as long as its own event needs (`camera_blocked_s`, `frozen_s`; a replay at once) and then from
-its start. At the end, refused frames after the last analysed one, and a live stream's silence before the
-session ended, are unwatched too. Stretches never overlap: their sum is the unwatched time.
+blurred, covered), a frozen one (still for `frozen_s`) or a replayed one starts or continues a stretch,
+which counts from its start once it is sure (an unusable picture after `camera_blocked_s`). Like an
+event's condition, a stretch is not ended by a moment of something else (`close_after_s`), except a frozen
+one: one moving frame proves a camera live. At the end, refused frames after the last analysed one, and a
+live stream's silence before the session ended, are unwatched too. Stretches never overlap: their sum is
+the unwatched time.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ _EPSILON = 1e-6
 
 
 def _minimum(reason: Unwatched, t: Thresholds) -> float:
-    return {"unusable": t.camera_blocked_s, "frozen": t.frozen_s}.get(reason, 0.0)
+    """How long a stretch must last before it counts (a frozen picture is only called so after frozen_s)."""
+    return t.camera_blocked_s if reason == "unusable" else 0.0
 
 
 class CoverageRule:
@@ -74,12 +77,18 @@ class CoverageRule:
         if not signals.quality.usable:
             issues = "; ".join(signals.quality.issues) or "unusable"
             found = ("unusable", now, f"the picture could not be judged ({issues})", {"issues": signals.quality.issues})
-        elif camera.still_since is not None:
+        elif camera.still_since is not None and now - camera.still_since >= t.frozen_s - _EPSILON:
             found = ("frozen", camera.still_since, "the picture was frozen", {"max_change": camera.still_change})
         elif camera.replay_since is not None:
             found = ("replayed", camera.replay_since, "the camera showed a replay of an earlier part", {})
         current = watch.stretch
         if current is not None and (found is None or found[0] != current.reason):
+            # a moment of something else does not end it, as a condition's event is not ended by one frame
+            # (close_after_s); a frozen picture is, by design: one moving frame proves the camera live
+            countable = found is not None and _minimum(found[0], t) == 0
+            if not countable and current.reason != "frozen" and now - current.last_seen < t.close_after_s:
+                current.after = current.after if current.after is not None else now
+                return
             _end(watch, timeline, now, t)
             current = None
         if found is None:
@@ -87,7 +96,8 @@ class CoverageRule:
         reason, since, detail, basis = found
         if current is None:
             since = max(since, watch.counted_until or since, frame.session.first_timestamp or since)
-            current = watch.stretch = Stretch(reason=reason, since=min(since, now), detail=detail)
+            current = watch.stretch = Stretch(reason=reason, since=min(since, now), last_seen=now, detail=detail)
+        current.last_seen, current.after = now, None
         if current.event_id is not None or now - current.since >= _minimum(reason, t) - _EPSILON:
             event = timeline.stretch(
                 "not_watched", current.since, now, event_id=current.event_id, closed=False, detail=current.detail,
@@ -126,11 +136,13 @@ def _refused(timeline: Timeline, runs: list[RefusedRun], start: float, until: fl
 
 
 def _end(watch: Watch, timeline: Timeline, at: float, t: Thresholds) -> None:
-    """The current stretch ends at `at`: its event closes there, or it opens now if the stretch, its last
-    frame's time included, has become long enough."""
+    """The current stretch ends at `at` (or at the frame after its last one, when frames of another kind
+    followed it): its event closes there, or it opens now if the stretch, its last frame's time included,
+    has become long enough."""
     current, watch.stretch = watch.stretch, None
     if current is None:
         return
+    at = min(at, current.after) if current.after is not None else at
     if current.event_id is None and at - current.since < _minimum(current.reason, t) - _EPSILON:
         return
     event = timeline.stretch(
