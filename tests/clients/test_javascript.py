@@ -90,3 +90,12 @@ def test_report_links_and_docs_in_chromium(
     result = node_test(["test/pages.test.mjs"], env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "pass 6" in result.stdout
+
+
+@pytest.mark.slow
+def test_incomplete_sessions_in_the_reviewers_page(service: ServiceProcess) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"BASE_URL": service.url, "DATA_DIR": str(DATA), "ARTIFACTS_DIR": str(ARTIFACTS)}
+    result = node_test(["test/coverage.test.mjs"], env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "pass 2" in result.stdout

@@ -156,8 +156,8 @@ def _coverage_section(summary: dict[str, Any], axis_start: float, span: float) -
         items.append(f"Not watched for {seconds:.1f} s: {escape(UNWATCHED_WORDS.get(reason, reason))}.")
     refused = coverage.get("refused") or {}
     if refused.get("count"):
-        why = ", ".join(f"{n} {escape(REFUSED_WORDS.get(r, r))}" for r, n in refused.get("by_reason", {}).items())
-        items.append(f"Frames refused: {refused['count']} ({why}).")
+        why = "; ".join(f"{escape(REFUSED_WORDS.get(r, r))}: {n}" for r, n in refused.get("by_reason", {}).items())
+        items.append(f"Frames refused: {refused['count']}. {why[:1].upper()}{why[1:]}.")
     rows = "".join(
         f'<tr class="refused"><td>{clock(run["at"] - axis_start, span)}</td><td>{run["count"]}</td>'
         f"<td>{escape(REFUSED_WORDS.get(run['reason'], run['reason']))}</td><td>{_claimed(run.get('claimed'))}</td></tr>"
