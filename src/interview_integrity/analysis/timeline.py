@@ -136,14 +136,15 @@ class Timeline:
         """An event over a stretch its rule measured itself: opened from `started_at` (or continuing the event
         `event_id`), lasting to `until`, and closed there when `closed`."""
         event = self._event(event_id)
+        opened = event is None
         if event is None:
             event = self._open(kind, started_at, EVENTS[kind].severity)
             event.confidence = 1.0
             self.changed.append(event)
         elif closed:
             self.changed.append(event)
-        if not closed and self.frame_index >= 0 and len(event.frames) < MAX_SUPPORTING_FRAMES:
-            event.frames.append(self.frame_index)
+        if (opened or not closed) and self.frame_index >= 0 and len(event.frames) < MAX_SUPPORTING_FRAMES:
+            event.frames.append(self.frame_index)  # the frames that showed it (the one after a pause, for one)
         event.detail = detail or event.detail
         event.basis = event.basis if basis is None else basis
         event.duration_s = round(until - event.started_at, 2)
