@@ -87,20 +87,25 @@ class FramePath:
     ) -> FrameResult:
         """`arrived_at` (Unix time) times a frame without a timestamp when it arrived before this call."""
         received = arrived_at or time.time()
-        record = await self._access.active(session_id, owner)
         try:
-            # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
-            time_s = on_clock(timestamp, received - record.created_at)
-            with self._workers.claim():
-                gather = GATHER_FIRST_FRAME_S if record.next_frame_index == 0 else 0.0
-                async with (
-                    self._sequencer.turn(session_id, time_s, gather),
-                    self._access.store.turn(session_id, time_s, gather),
-                ):
-                    return await self._in_turn(session_id, owner, frame, time_s, received)
+            return await self._analyze(session_id, owner, frame, timestamp, received)
         except ServiceError as error:  # a refused frame is counted in its session: its time was not watched
             await note_refusal(self._access, session_id, error, timestamp, received)
             raise
+
+    async def _analyze(
+        self, session_id: str, owner: str | None, frame: Frame, timestamp: float | None, received: float
+    ) -> FrameResult:
+        record = await self._access.active(session_id, owner)
+        # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
+        time_s = on_clock(timestamp, received - record.created_at)
+        with self._workers.claim():
+            gather = GATHER_FIRST_FRAME_S if record.next_frame_index == 0 else 0.0
+            async with (
+                self._sequencer.turn(session_id, time_s, gather),
+                self._access.store.turn(session_id, time_s, gather),
+            ):
+                return await self._in_turn(session_id, owner, frame, time_s, received)
 
     async def _in_turn(
         self, session_id: str, owner: str | None, frame: Frame, time_s: float, received: float
