@@ -111,11 +111,12 @@ def test_an_unusable_picture_counts_once_it_lasts_camera_blocked_s_and_then_from
     engine: SessionAnalyzer,
 ) -> None:
     rng = random.Random(4)
+    dark = {"usable": False, "faces": 0}
     short = SessionState()  # 2 s of darkness in 60 s (the lights off for a moment): watched
-    feed(engine, short, [moving(i / FPS, rng, usable=not 100 <= i < 110) for i in range(60 * FPS)])
+    feed(engine, short, [moving(i / FPS, rng, **({} if not 100 <= i < 110 else dark)) for i in range(60 * FPS)])
     assert unwatched(short) == [] and engine.summary(short).verdict == "clear"
     long = SessionState()  # 8 s of 60 s: not watched from its first frame, 87% watched
-    feed(engine, long, [moving(i / FPS, rng, usable=not 100 <= i < 140) for i in range(60 * FPS)])
+    feed(engine, long, [moving(i / FPS, rng, **({} if not 100 <= i < 140 else dark)) for i in range(60 * FPS)])
     [gap] = unwatched(long)
     assert (gap.started_at, gap.ended_at, gap.basis["reason"]) == (20.0, 28.0, "unusable")
     assert "frame too dark" in gap.detail
@@ -123,6 +124,9 @@ def test_an_unusable_picture_counts_once_it_lasts_camera_blocked_s_and_then_from
     assert summary.verdict == "incomplete" and summary.coverage.share == pytest.approx(51.8 / 59.8, abs=0.001)
     lenient = SessionAnalyzer(build_policy({"min_watched_share": 0.8}))  # the policy decides, per session
     assert lenient.summary(long).verdict == "clear"
+    dim = SessionState()  # too dark for gaze all along, but the face is found: watched
+    feed(engine, dim, [moving(i / FPS, rng, usable=False) for i in range(60 * FPS)])
+    assert unwatched(dim) == [] and engine.summary(dim).verdict == "clear"
 
 
 def test_a_live_stream_that_goes_silent_before_the_end_was_not_watched_until_the_end(engine: SessionAnalyzer) -> None:

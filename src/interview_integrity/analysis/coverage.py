@@ -8,7 +8,9 @@ silence between its last frame and its end. Each stretch of that time is watched
   of its usual intervals, engine.py), or a live stream went silent before the session ended;
 - `refused`: frames came but were refused (out of order, a clock jump, a bad timestamp or image, busy),
   and no accepted frame covers their time;
-- `unusable`: the picture could not be judged (too dark, blurred, covered) for `camera_blocked_s`;
+- `unusable`: the picture was too dark, blurred or covered to find a face in, for `camera_blocked_s` (a
+  dim picture in which the candidate's face is still found is watched: their presence, identity and what
+  is around them can be judged, even where their gaze cannot);
 - `frozen`: the picture did not change for `frozen_s` (stream_frozen's own measure);
 - `replayed`: the camera showed a repeat of an earlier part of the session (stream_replayed).
 
@@ -253,7 +255,7 @@ def watched(coverage: Coverage) -> Watched:
 _WORDS: dict[Unwatched, str] = {
     "no_frames": "without frames",
     "refused": "of refused frames",
-    "unusable": "too dark, blurred or covered to judge",
+    "unusable": "too dark, blurred or covered to find a face in",
     "frozen": "of a frozen picture",
     "replayed": "of a replayed recording",
 }

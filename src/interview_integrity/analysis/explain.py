@@ -133,7 +133,7 @@ def unwatched(basis: dict[str, Any], detail: str) -> str:
         counts = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in (basis.get("refused") or {}).items())
         return f"Frames arrived but were refused ({counts}), and no analysed frame covers their time."
     if reason == "unusable":
-        return "Every frame was too dark, blurred or covered to judge, for longer than camera_blocked_s."
+        return "Every frame was too dark, blurred or covered to find a face in, for longer than camera_blocked_s."
     if reason == "frozen":
         return "The picture did not change between frames for longer than frozen_s: nothing live was seen."
     if reason == "replayed":

@@ -26,7 +26,7 @@ VERDICT_TITLE = {
 UNWATCHED_WORDS = {
     "no_frames": "no frames arrived",
     "refused": "frames were refused",
-    "unusable": "too dark, blurred or covered to judge",
+    "unusable": "too dark, blurred or covered to find a face in",
     "frozen": "a frozen picture",
     "replayed": "a replayed recording",
 }

@@ -3,8 +3,8 @@
 Each frame stands for the time until the next one. Before a frame, the rule settles the time since the
 last: a pause (no frame for longer than the stream's rhythm allows) is unwatched, because of refused frames
 when the service refused some in it, else for want of frames; refused frames before the session's first
-analysed frame are unwatched before it. Then the frame itself: a picture that cannot be judged (too dark,
-blurred, covered), a frozen one (still for `frozen_s`) or a replayed one starts or continues a stretch,
+analysed frame are unwatched before it. Then the frame itself: a picture too dark, blurred or covered to
+find a face in, a frozen one (still for `frozen_s`) or a replayed one starts or continues a stretch,
 which counts from its start once it is sure (an unusable picture after `camera_blocked_s`). Like an
 event's condition, a stretch is not ended by a moment of something else (`close_after_s`), except a frozen
 one: one moving frame proves a camera live. At the end, refused frames after the last analysed one, and a
@@ -74,7 +74,7 @@ class CoverageRule:
         """This frame's part: the stretch of frames that cannot be judged, started, continued or ended."""
         signals, now, t = frame.signals, frame.now, frame.policy.thresholds
         found: tuple[Unwatched, float, str, dict[str, Any]] | None = None
-        if not signals.quality.usable:
+        if not signals.quality.usable and signals.faces.count == 0:  # nothing to judge (a found face is watched)
             issues = "; ".join(signals.quality.issues) or "unusable"
             found = ("unusable", now, f"the picture could not be judged ({issues})", {"issues": signals.quality.issues})
         elif camera.still_since is not None and now - camera.still_since >= t.frozen_s - _EPSILON:
