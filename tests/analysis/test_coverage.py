@@ -131,19 +131,20 @@ def test_an_unusable_picture_counts_once_it_lasts_camera_blocked_s_and_then_from
 
 def test_a_live_stream_that_goes_silent_before_the_end_was_not_watched_until_the_end(engine: SessionAnalyzer) -> None:
     rng = random.Random(5)
-    live = SessionState()  # frames timed as they arrive, then nothing for 5 minutes
+    live = SessionState()  # frames the server timed as they arrived, then nothing for 5 minutes
     for i in range(30 * FPS):
-        engine.process(live, moving(i / FPS, rng), i, arrived_at=10 + i / FPS)
+        engine.process(live, moving(10 + i / FPS, rng), i, arrived_at=10 + i / FPS)
     engine.finish(live, ended_at=10 + 30 + 300)
     [gap] = unwatched(live)
     assert gap.basis["reason"] == "no_frames" and gap.basis["ended"] is True
-    assert gap.started_at == pytest.approx(29.8) and gap.duration_s == pytest.approx(300.2, abs=0.01)
+    assert gap.started_at == pytest.approx(39.8) and gap.duration_s == pytest.approx(300.2, abs=0.01)
     assert engine.summary(live).verdict == "incomplete"
-    fast = SessionState()  # a recording sent faster than it plays: its clock is not the wall clock
-    for i in range(30 * FPS):
-        engine.process(fast, moving(i / FPS, rng), i, arrived_at=10 + i / (4 * FPS))
-    engine.finish(fast, ended_at=10 + 8 + 300)
-    assert unwatched(fast) == [] and engine.summary(fast).verdict == "clear"
+    for rate in (1, 4):  # frames with their own timestamps, sent as fast as they play or faster: their own clock
+        timed = SessionState()
+        for i in range(30 * FPS):
+            engine.process(timed, moving(i / FPS, rng), i, arrived_at=10 + i / (rate * FPS))
+        engine.finish(timed, ended_at=10 + 30 + 300)
+        assert unwatched(timed) == [] and engine.summary(timed).verdict == "clear"
 
 
 def test_refused_frames_cost_no_time_when_analysed_frames_cover_it_and_name_a_pause_when_not(

@@ -1,8 +1,9 @@
 """Coverage: how much of a session was watched, and why the rest was not. `clear` promises both.
 
 A session is open for frames from its first frame to its last (on the frames' own clock), plus the time of
-frames that were refused before or after them, plus, for a live stream (frames timed as they arrive), the
-silence between its last frame and its end. Each stretch of that time is watched, or not, for one reason:
+frames that were refused before or after them, plus, for a live stream (frames the server timed as they
+arrived, none bringing a timestamp), the silence between its last frame and its end. Each stretch of that
+time is watched, or not, for one reason:
 
 - `no_frames`: no frame came for longer than the stream's rhythm allows (a pause: over 2 s and over three
   of its usual intervals, engine.py), or a live stream went silent before the session ended;
@@ -94,7 +95,10 @@ class Watch(BaseModel):
     before_s: float = Field(0.0, description="Refused time before the first analysed frame.")
     stretch: Stretch | None = None
     arrivals: tuple[float, float, float, float] | None = Field(
-        default=None, description="(first arrival, its frame's time, last arrival, its frame's time): a live clock?"
+        default=None, description="(first arrival, its frame's time, last arrival, its frame's time)."
+    )
+    server_timed: bool | None = Field(
+        default=None, description="Every analysed frame was timed on its arrival (none brought a timestamp)."
     )
     last_arrival: float | None = Field(default=None, description="The latest arrival, analysed or refused.")
     refused: dict[str, int] = Field(default_factory=dict, description="Refused frames by reason.")
@@ -110,12 +114,10 @@ class Watch(BaseModel):
         return 0.0 if self.arrivals is None else self.arrivals[3] - self.arrivals[2]
 
     def live(self) -> bool:
-        """The frames' clock kept pace with their arrival: silence after the last frame is time on that clock."""
-        if self.arrivals is None:
-            return False
-        first_arrival, first_at, last_arrival, last_at = self.arrivals
-        drift = abs((last_at - first_at) - (last_arrival - first_arrival))
-        return drift <= max(2.0, 0.1 * (last_arrival - first_arrival))
+        """The session's clock is its frames' arrival (the server timed every frame), so the silence between
+        its last frame and its end is time on that clock. Frames that bring their own timestamps keep their
+        own clock, which the end of a session is not on: a recording sent faster or slower than it plays."""
+        return self.server_timed is True
 
 
 def is_pause(interval: float, usual: float) -> bool:

@@ -196,8 +196,9 @@ class Policy(BaseModel):
         ge=0,
         le=1,
         description="A session watched for less than this share of its time (coverage: frames arrived, were "
-        "analysed and could be judged) cannot be clear: its verdict is incomplete. Every honest clip is watched "
-        "over 95% of its time; a tenth allows a camera that drops out for a moment now and then.",
+        "analysed and could be judged) cannot be clear: its verdict is incomplete. Every honest clip here is "
+        "watched 100% of its time at 2, 5 and 10 fps; a tenth allows a camera or a connection that drops out for "
+        "a moment now and then.",
     )
     max_unwatched_s: float = Field(
         60.0,

@@ -32,6 +32,7 @@ from interview_integrity.analysis.state import SessionState
 from interview_integrity.analysis.timeline import Timeline
 
 _EPSILON = 1e-6
+SERVER_TIMED_S = 0.01  # a frame without a timestamp is placed at its arrival (rounded to the millisecond)
 
 
 def _minimum(reason: Unwatched, t: Thresholds) -> float:
@@ -50,6 +51,8 @@ class CoverageRule:
             first = watch.arrivals or (frame.arrived_at, now, frame.arrived_at, now)
             watch.arrivals = (first[0], first[1], frame.arrived_at, now)
             watch.last_arrival = max(frame.arrived_at, watch.last_arrival or frame.arrived_at)
+            timed_here = abs(now - frame.arrived_at) <= SERVER_TIMED_S
+            watch.server_timed = timed_here if watch.server_timed is None else watch.server_timed and timed_here
         pending = watch.pending_runs()
         if frame.session.frames == 1 and pending:  # refused before the first analysed frame
             seconds = round(sum(run.seconds for run in pending), 3)
