@@ -7,7 +7,10 @@ export type EventType =
   | 'phone_detected' | 'book_detected' | 'device_detected' | 'camera_blocked'
   | 'tab_hidden' | 'window_blur' | 'fullscreen_exit' | 'copy_paste'
   | 'identity_changed' | 'stream_frozen' | 'stream_replayed' | 'no_liveness' | 'virtual_camera' | 'camera_changed'
-  | 'other_voice' | 'speaking';
+  | 'other_voice' | 'speaking' | 'not_watched';
+/** A session's verdict (src/interview_integrity/analysis/scoring.py; a test keeps them equal): `incomplete` when
+ * too little of the session could be watched to call it clear. */
+export type Verdict = 'clear' | 'incomplete' | 'review' | 'high_risk';
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'unauthorised' | 'ended';
 
 export interface Box { x: number; y: number; width: number; height: number }
@@ -25,7 +28,7 @@ export interface SessionCheck {
   camera: { yaw_deg: number | null; view: 'unknown' | 'frontal' | 'angled' | 'from the side' };
   gaze_assessable: boolean; gaze_reason: string | null; setup: string[]; advice: string[];
 }
-export interface Risk { score: number; level: 'low' | 'medium' | 'high'; verdict: 'clear' | 'review' | 'high_risk' }
+export interface Risk { score: number; level: 'low' | 'medium' | 'high'; verdict: Verdict }
 export interface FrameResult {
   session_id: string; frame_index: number; timestamp: number; frame_id: string | null; resent: boolean;
   processing_ms: number;
@@ -39,10 +42,21 @@ export interface FrameResult {
   risk: Risk;
   check: SessionCheck;
 }
+/** How much of a session was watched, and the frames the service refused (report.summary.coverage). */
+export interface Coverage {
+  open_s: number; watched_s: number; share: number | null; longest_unwatched_s: number;
+  unwatched_by_reason: Partial<Record<'no_frames' | 'refused' | 'unusable' | 'frozen' | 'replayed', number>>;
+  min_share: number; max_unwatched_s: number; enough: boolean;
+  refused: {
+    count: number;
+    by_reason: Partial<Record<'out_of_order' | 'clock_jump' | 'bad_timestamp' | 'bad_image' | 'busy', number>>;
+    runs: { reason: string; count: number; at: number; until: number; claimed: [number, number] | null }[];
+  };
+}
 export interface SoundRun { start: number; end: number; kind: 'speaking' | 'other_voice' | 'voice' | 'silence' }
 export interface Report {
-  session_id: string; candidate_id: string; status: 'active' | 'ended'; verdict: Risk['verdict'];
-  summary: Record<string, unknown>; events: Event[]; risk_timeline: [number, number][];
+  session_id: string; candidate_id: string; status: 'active' | 'ended'; verdict: Verdict;
+  summary: { coverage: Coverage } & Record<string, unknown>; events: Event[]; risk_timeline: [number, number][];
   /** who was heard when; empty: no audio */
   sound_track: SoundRun[];
   evidence: { event_id: string; event_type: string; frame_index: number; timestamp: number; jpeg_base64: string }[];

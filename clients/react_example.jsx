@@ -37,7 +37,10 @@ const MICROPHONE = {
   declined: 'Microphone declined: the session goes on without sound. To include it, allow the microphone in the address bar and reload.',
   missing: 'No microphone was found: the session goes on without sound.',
 };
-export const VERDICT = { clear: 'Clear', review: 'Needs human review', high_risk: 'Needs human review soon' };
+export const VERDICT = {
+  clear: 'Clear', incomplete: 'Incomplete: not enough was watched', review: 'Needs human review',
+  high_risk: 'Needs human review soon',
+};
 const styles = {
   panel: { fontFamily: 'system-ui, sans-serif', fontSize: 14, width: 340, border: '1px solid #dde1e6', borderRadius: 10, padding: 12, background: '#fff' },
   video: { width: '100%', borderRadius: 8, background: '#111', transform: 'scaleX(-1)' },
@@ -279,6 +282,9 @@ export function InterviewMonitor({
       )}
       {report ? (
         <div data-testid="report"><b>{VERDICT[report.verdict] ?? report.verdict}</b> · {report.events.length} event{report.events.length === 1 ? '' : 's'} ·{' '}
+          {report.summary?.coverage?.share != null && (
+            <span data-testid="watched">{Math.round(report.summary.coverage.share * 100)}% watched · </span>
+          )}
           {reportUrl && <a href={reportUrl} target="_blank" rel="noreferrer">full report</a>}</div>
       ) : (
         state === 'live' && <button type="button" style={styles.button} onClick={end}>End session</button>

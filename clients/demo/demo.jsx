@@ -45,7 +45,8 @@ function Demo() {
         <section data-testid="demo-report">
           <h2 style={{ fontSize: 18 }}>Report</h2>
           <p>Verdict: <b>{VERDICT[report.verdict] ?? report.verdict}</b> ({report.summary.explanation.meaning})</p>
-          <p>{report.summary.frames_analyzed} frames, a face {Math.round(100 * (report.summary.share_with_face ?? 0))}% of the time.</p>
+          <p>{report.summary.frames_analyzed} frames, a face {Math.round(100 * (report.summary.share_with_face ?? 0))}% of the time,{' '}
+            {Math.round(100 * (report.summary.coverage?.share ?? 1))}% of the session watched.</p>
           {reportUrl && <iframe title="report" src={reportUrl} style={{ width: '100%', height: 900, border: '1px solid #dde1e6' }} />}
         </section>
       )}

@@ -36,8 +36,8 @@ log = logging.getLogger("interview_integrity.app")
 
 DESCRIPTION = """
 Watches a remote interview's webcam frames and tells a human reviewer, with evidence and explanations,
-when something needs a second look. Verdicts are `clear`, `review` or `high_risk`: requests for human
-review, never findings of misconduct.
+when something needs a second look. Verdicts are `clear`, `incomplete` (too little of the session could be
+watched to call it clear), `review` or `high_risk`: requests for human review, never findings of misconduct.
 
 **REST**: `POST /start-session` → `POST /analyze-frame` (JSON base64 / data URL, or multipart file) per
 frame → `POST /end-session` for the report. Errors are `{"error": {"code", "message"}}`.

@@ -66,8 +66,11 @@ def test_a_moving_stretch_that_repeats_an_earlier_one_frame_by_frame_is_a_replay
     state = stream([(h, 8.0) for h in loop + jitter + loop])
     replayed = [e for e in state.events if e.type == "stream_replayed"]
     assert len(replayed) == 1 and replayed[0].severity == "high"
-    assert 10.8 <= replayed[0].started_at <= 11.2  # 6 s loop + replay_min_s (5 s)
+    # recognised at 11 s (6 s loop + replay_min_s), it starts where the replay began: the first repeated frame
+    assert replayed[0].started_at == 6.0
     assert replayed[0].basis["lag_s"] in (6.0, 12.0)
+    [unwatched] = [e for e in state.events if e.type == "not_watched"]
+    assert unwatched.started_at == 6.0 and unwatched.basis["reason"] == "replayed"
 
 
 def test_a_still_picture_resembling_its_past_is_never_a_replay() -> None:

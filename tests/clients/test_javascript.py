@@ -123,3 +123,12 @@ def test_sound_in_chromium(service: ServiceProcess, still_lips_camera: Path, oth
         if "sound {" in line:
             print(line.strip())
     assert (ARTIFACTS / "sound_webrtc_report.png").stat().st_size > 20_000
+
+
+@pytest.mark.slow
+def test_incomplete_sessions_in_the_reviewers_page(service: ServiceProcess) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"BASE_URL": service.url, "DATA_DIR": str(DATA), "ARTIFACTS_DIR": str(ARTIFACTS)}
+    result = node_test(["test/coverage.test.mjs"], env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "pass 2" in result.stdout

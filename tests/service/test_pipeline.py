@@ -7,6 +7,7 @@ from typing import Any
 import cv2
 import pytest
 
+from interview_integrity.analysis.coverage import watch_of
 from interview_integrity.config import Settings
 from interview_integrity.errors import Busy, Conflict, Unprocessable
 from interview_integrity.metrics import Metrics
@@ -65,7 +66,7 @@ async def test_frames_sent_all_at_once_give_what_frames_sent_one_by_one_give(ana
         pipeline.close()
 
 
-async def test_a_late_frame_is_refused_and_changes_nothing(analyzer: FrameAnalyzer) -> None:
+async def test_a_late_frame_is_refused_and_counted_but_changes_no_analysis(analyzer: FrameAnalyzer) -> None:
     pipeline = Pipeline(Settings(workers=1), analyzer, MemoryStore(Expiry(60, 60)), Metrics())
     frames = _webcam_jpegs(3)
     try:
@@ -82,7 +83,18 @@ async def test_a_late_frame_is_refused_and_changes_nothing(analyzer: FrameAnalyz
         assert jump.value.code == "timestamp_out_of_range"
         with pytest.raises(Conflict):  # timed on arrival: seconds into the session, before the last frame
             await pipeline.frames.analyze(record.id, None, frames[0][1], None)
-        assert await pipeline.store.get(record.id) == before
+        after = await pipeline.store.get(record.id)
+        assert before is not None and after is not None
+        # what the frames showed is as it was; the refusals are counted, with their reasons and timestamps
+        assert after.state.events == before.state.events and after.state.frames == before.state.frames
+        assert after.next_frame_index == before.next_frame_index and after.face_track == before.face_track
+        watch = watch_of(after.state)
+        assert watch.refused == {"out_of_order": 2, "clock_jump": 1}
+        assert [(run.reason, run.count, run.claimed) for run in watch.runs] == [
+            ("out_of_order", 1, (60 + frames[0][0], 60 + frames[0][0])),
+            ("clock_jump", 1, (1e6, 1e6)),
+            ("out_of_order", 1, None),
+        ]
     finally:
         pipeline.close()
 

@@ -97,7 +97,7 @@ def test_a_frame_that_fails_returns_its_model_set_only_once_the_helper_is_done()
         finished.set()
         return found
 
-    def broken(rgb: np.ndarray) -> list[DetectedFace]:
+    def broken(rgb: np.ndarray, known: object = None) -> list[DetectedFace]:
         raise RuntimeError("face model failed")
 
     costliest.detect = slow  # type: ignore[method-assign]

@@ -51,12 +51,14 @@ def test_a_webcam_stream_follows_the_face_and_searches_every_second(
 
 
 def test_far_faces_are_followed_where_the_short_range_detector_misses_them(analyzer: FrameAnalyzer) -> None:
-    # two students far from an elevated camera: the detectors lose them now and then, following does not
+    # two students far from an elevated camera: the detectors lose them now and then (a search from scratch
+    # found no face at 1.0 s); the stream follows them, and its own searches keep the faces it had
     rows = _stream(analyzer, "vid_exam_hall_phone_on_desk.mp4", seconds=6.0)
     followed = [row for row in rows if row[1]]
     assert len(followed) >= 10
-    assert all(row[2] >= 1 for row in followed)
-    assert sum(row[2] for row in followed) >= sum(row[3] for row in followed)
+    assert all(row[2] >= 1 for row in rows)
+    assert all(b[2] >= a[2] for a, b in itertools.pairwise(rows)), [row[:4] for row in rows]
+    assert [row[2] for row in rows if row[0] >= 3.4] == [2] * len([row for row in rows if row[0] >= 3.4])
 
 
 def test_a_new_close_face_is_found_on_a_followed_frame(analyzer: FrameAnalyzer) -> None:

@@ -10,15 +10,14 @@ its own state, tells the timeline what it sees), and scores the result. How cond
 
 from __future__ import annotations
 
-import bisect
-
 from pydantic import BaseModel, Field
 
+from interview_integrity.analysis.coverage import MAX_FRAME_GAP_S, is_pause, measure, watched
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.registry import EVENTS
 from interview_integrity.analysis.rules import RULES, Frame, Rule
-from interview_integrity.analysis.rules.base import KeepsPrivateState, reset, rule_state
+from interview_integrity.analysis.rules.base import Finishes, KeepsPrivateState, reset, rule_state
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
 from interview_integrity.analysis.rules.camera import Camera, CameraRule, reported_camera
 from interview_integrity.analysis.rules.voice import Voice
@@ -29,9 +28,7 @@ from interview_integrity.analysis.timeline import Timeline
 from interview_integrity.audio.signals import SoundWindow
 from interview_integrity.vision.signals import FrameSignals
 
-MAX_FRAME_GAP_S = 2.0  # time between frames counts toward durations up to this gap
 _TIMELINE_POINTS = 1200
-_FIRST_GAP_S = 10.0  # before a stream has a usual interval, only this long a silence is a pause
 _TIMELINE_STEP_S = 1.0
 
 __all__ = ["Baseline", "FrameOutcome", "SessionAnalyzer", "SessionState", "Stats", "Streak"]
@@ -48,14 +45,17 @@ class SessionAnalyzer:
         self.rules = rules
         self.voice = Voice()
 
-    def process(self, state: SessionState, signals: FrameSignals, frame_index: int) -> FrameOutcome:
+    def process(
+        self, state: SessionState, signals: FrameSignals, frame_index: int, arrived_at: float | None = None
+    ) -> FrameOutcome:
+        """One frame, in time order. `arrived_at`: when it arrived, on the session's clock (a live service
+        knows; a replay does not), which tells whether the frames' clock is a live one."""
         now = signals.timestamp
         if state.last_timestamp is not None and now < state.last_timestamp:
             # the pipeline refuses late frames (clock.py); counting one as zero seconds would hide time
             raise ValueError(f"frame at {now} s comes after the session's frame at {state.last_timestamp} s")
         dt = 0.0 if state.last_timestamp is None else min(now - state.last_timestamp, MAX_FRAME_GAP_S)
-        if state.last_timestamp is not None:
-            _note_interval(state, state.last_timestamp, now)
+        paused = state.last_timestamp is not None and _note_interval(state, state.last_timestamp, now)
         state.first_timestamp = now if state.first_timestamp is None else state.first_timestamp
         state.last_timestamp = now
         state.frame_interval = dt
@@ -64,8 +64,10 @@ class SessionAnalyzer:
         if signals.faces.count >= 1:
             state.stats.seconds_with_face += dt
 
-        peak_before = state.risk.peak
-        frame = Frame(signals=signals, now=now, dt=dt, index=frame_index, policy=self.policy, session=state)
+        frame = Frame(
+            signals=signals, now=now, dt=dt, index=frame_index, policy=self.policy, session=state, paused=paused,
+            arrived_at=arrived_at,
+        )  # fmt: skip
         timeline = Timeline(state, self.policy, now, frame_index)
         for rule in self.rules:
             rule.observe(frame, timeline)
@@ -73,8 +75,8 @@ class SessionAnalyzer:
         changed = _unique(timeline.changed)
         for event in changed:
             event.describe()
-        risk = current_risk(state.risk, state.events, self.policy, now)
-        _record(state, peak_before, now, risk.score)
+        risk = self.risk(state)
+        _record(state, now, risk.score)
         return FrameOutcome(events=changed, risk=risk)
 
     def hear(self, state: SessionState, windows: list[SoundWindow]) -> list[Event]:
@@ -83,7 +85,6 @@ class SessionAnalyzer:
         frame is named as its support (the lips of several frames stand behind each)."""
         if not windows:
             return []
-        peak_before = state.risk.peak
         changed: list[Event] = []
         for window in windows:
             timeline = Timeline(state, self.policy, window.start, -1, interval=window.end - window.start)
@@ -94,7 +95,7 @@ class SessionAnalyzer:
             event.describe()
         if changed:
             now = max(windows[-1].end, self.now(state))
-            _record(state, peak_before, now, current_risk(state.risk, state.events, self.policy, now).score)
+            _record(state, now, self.risk(state, now).score)
         return changed
 
     def calibrate(self, state: SessionState) -> None:
@@ -104,9 +105,10 @@ class SessionAnalyzer:
     # -- client events and the end ----------------------------------------------------------------
     def client_event(self, state: SessionState, event_type: str, timestamp: float, detail: str = "") -> list[Event]:
         """A page event the client saw, or the camera it uses (`camera`, its label as `detail`): the events it
-        raised (a camera report raises one only for a virtual or a changed camera)."""
-        timeline = Timeline(state, self.policy, timestamp, frame_index=-1)
-        peak_before = state.risk.peak
+        raised (a camera report raises one only for a virtual or a changed camera). An event reported after
+        later frames starts at its own time; its points count from now, when it is known."""
+        now = max(timestamp, self.now(state))
+        timeline = Timeline(state, self.policy, now, frame_index=-1)
         if event_type == "camera":
             camera = rule_state(state, CameraRule.name, Camera)
             reported_camera(camera, detail, timeline, timestamp)
@@ -119,13 +121,18 @@ class SessionAnalyzer:
         for event in timeline.changed:
             event.describe()
         if timeline.changed:
-            now = max(timestamp, self.now(state))
-            _record(state, peak_before, now, current_risk(state.risk, state.events, self.policy, now).score)
+            _record(state, now, self.risk(state, now).score)
         return timeline.changed
 
-    def finish(self, state: SessionState) -> list[Event]:
-        """Close every open event at the last frame, and forget what only the live session needed."""
-        closed = _unique(Timeline(state, self.policy, self.now(state), frame_index=-1).close_all())
+    def finish(self, state: SessionState, ended_at: float | None = None) -> list[Event]:
+        """Close every open event at the last frame, and forget what only the live session needed. `ended_at`:
+        when the session ended, on its clock (a live service knows): a live stream's silence before it counts
+        as unwatched (analysis/coverage.py)."""
+        timeline = Timeline(state, self.policy, self.now(state), frame_index=-1)
+        for rule in self.rules:
+            if isinstance(rule, Finishes):
+                rule.finish(state, timeline, ended_at)
+        closed = _unique([*timeline.changed, *timeline.close_all()])
         for event in closed:
             event.describe()
         for rule in self.rules:
@@ -141,32 +148,31 @@ class SessionAnalyzer:
     def summary(self, state: SessionState) -> Summary:
         return summarize(state, self.policy, self.now(state))
 
+    def risk(self, state: SessionState, at: float | None = None) -> Risk:
+        """The live risk (at `at`, default the session's now) and the verdict as the session stands (its coverage
+        included)."""
+        now = self.now(state) if at is None else at
+        return current_risk(state.risk, state.events, self.policy, now, watched(measure(state, self.policy)))
 
-def _note_interval(state: SessionState, last: float, now: float) -> None:
+
+def _note_interval(state: SessionState, last: float, now: float) -> bool:
     """A gap is a pause in the stream: longer than MAX_FRAME_GAP_S and than three of its usual intervals,
     so a client that sends a still every 3 s has no gaps, and a 5 fps stream that stops for 3 s has one."""
     interval, usual = now - last, state.usual_interval
-    pause = interval > MAX_FRAME_GAP_S and (interval > 3 * usual if usual else interval > _FIRST_GAP_S)
+    pause = is_pause(interval, usual)
     if pause:
         state.gaps = [*state.gaps, (last, now)][-200:]
     elif interval > 0:
         # an average that follows a change of frame rate within a few frames, deterministic for replays
         state.usual_interval = round(interval if not usual else 0.8 * usual + 0.2 * interval, 4)
+    return pause
 
 
-def _record(state: SessionState, peak_before: float, now: float, score: float) -> None:
-    """Sample the live score for the chart, and the peak where it happened when an event reached it back
-    in time (an event opens at its first frame): the chart and the summary show the same peak."""
+def _record(state: SessionState, now: float, score: float) -> None:
+    """Sample the live score for the chart: what was known at each time. Points count from the moment an
+    event is known (scoring.py), so the chart never rises back in time, and the peak it shows is where the
+    summary puts it."""
     timeline = state.risk_timeline
-    risk = state.risk
-    if risk.peak > peak_before and risk.peak_at is not None and risk.peak_at < now:
-        at = round(risk.peak_at, 2)
-        point = (at, round(risk.peak, 1))
-        same = next((i for i, (t, _) in enumerate(timeline) if t == at), None)
-        if same is not None:
-            timeline[same] = (at, max(timeline[same][1], point[1]))
-        else:
-            bisect.insort(timeline, point)
     if not timeline or now - timeline[-1][0] >= _TIMELINE_STEP_S or score > timeline[-1][1]:
         timeline.append((round(now, 2), score))  # a rise is always kept: the chart must show every peak
     if len(timeline) > _TIMELINE_POINTS:

@@ -129,3 +129,27 @@ def voice(basis: dict[str, Any], detail: str) -> str:
         f"by {basis['lip_activity']:.3f} eye spans {how} (still is under {basis['still_below']:.3f}, speaking from "
         f"{basis['moving_from']:.3f}{against})."
     )
+
+
+def unwatched(basis: dict[str, Any], detail: str) -> str:
+    """What coverage measured: the stretch and why nothing could be judged in it (analysis/coverage.py)."""
+    reason = basis.get("reason")
+    if reason == "no_frames" and basis.get("ended"):
+        return "The stream's frames stopped arriving before the session ended; its time until then counts."
+    if reason == "no_frames":
+        usual = basis.get("usual_interval_s") or 0
+        rhythm = f"; its frames usually came every {usual:.1f} s" if usual else ""
+        return (
+            "No frame arrived for longer than the stream's rhythm allows (over 2 s, and over three of its usual "
+            f"intervals{rhythm})."
+        )
+    if reason == "refused":
+        counts = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in (basis.get("refused") or {}).items())
+        return f"Frames arrived but were refused ({counts}), and no analysed frame covers their time."
+    if reason == "unusable":
+        return "Every frame was too dark, blurred or covered to find a face in, for longer than camera_blocked_s."
+    if reason == "frozen":
+        return "The picture did not change between frames for longer than frozen_s: nothing live was seen."
+    if reason == "replayed":
+        return "The frames repeated an earlier part of the session: what the camera saw live is unknown."
+    return ""

@@ -241,6 +241,21 @@ class Policy(BaseModel):
     risk_half_life_s: float = Field(120.0, gt=0, description="The live score halves in this time without events.")
     review_score: float = Field(30.0, ge=0, le=100, description="Peak score from which a person should review.")
     high_risk_score: float = Field(70.0, ge=0, le=100, description="Peak score for high_risk.")
+    min_watched_share: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="A session watched for less than this share of its time (coverage: frames arrived, were "
+        "analysed and could be judged) cannot be clear: its verdict is incomplete. Every honest clip here is "
+        "watched 100% of its time at 2, 5 and 10 fps; a tenth allows a camera or a connection that drops out for "
+        "a moment now and then.",
+    )
+    max_unwatched_s: float = Field(
+        60.0,
+        gt=0,
+        description="...nor a session with a longer stretch than this unwatched in one go, whatever its share: "
+        "a minute is more than a reconnection or a moment of darkness takes, and enough to fetch help.",
+    )
 
     @model_validator(mode="after")
     def _known_rules(self) -> Policy:
@@ -292,6 +307,8 @@ class PolicyOverrides(BaseModel):
     risk_half_life_s: StrictFloat | None = Field(None, gt=0)
     review_score: StrictFloat | None = Field(None, ge=0, le=100)
     high_risk_score: StrictFloat | None = Field(None, ge=0, le=100)
+    min_watched_share: StrictFloat | None = Field(None, ge=0, le=1)
+    max_unwatched_s: StrictFloat | None = Field(None, gt=0)
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
@@ -302,6 +319,8 @@ _PRESET_CHANGES: dict[str, dict[str, Any]] = {
         "thresholds": {"no_face_s": 6.0, "gaze_away_s": 8.0, "head_turned_s": 8.0, "phone_votes": (3, 5),
                        "repeated_glances": 10, "multiple_faces_s": 3.0},
         "review_score": 40.0,
+        "min_watched_share": 0.8,
+        "max_unwatched_s": 120.0,
     },
     "standard": {},
     "strict": {
@@ -309,6 +328,8 @@ _PRESET_CHANGES: dict[str, dict[str, Any]] = {
                        "repeated_glances": 4, "multiple_faces_s": 1.0},
         "review_score": 25.0,
         "high_risk_score": 60.0,
+        "min_watched_share": 0.95,
+        "max_unwatched_s": 30.0,
     },
     # a written exam: the candidate is meant to be silent, so their own speech is an event too
     "exam": {"enabled_rules": ["speaking"]},

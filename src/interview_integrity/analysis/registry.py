@@ -22,14 +22,16 @@ EventType = Literal[
     "phone_detected", "book_detected", "device_detected", "camera_blocked",
     "tab_hidden", "window_blur", "fullscreen_exit", "copy_paste",
     "identity_changed", "stream_frozen", "stream_replayed", "no_liveness", "virtual_camera", "camera_changed",
-    "other_voice", "speaking",
+    "other_voice", "speaking", "not_watched",
 ]  # fmt: skip
 # what a client may report: its page events (the registry's `client` entries) and the camera it uses
 # (`camera`, its label as the detail), which raises virtual_camera or camera_changed when it matters
 ClientEventType = Literal["tab_hidden", "window_blur", "fullscreen_exit", "copy_paste", "camera"]
 # event types that are off unless a policy lists them in `enabled_rules` (the `optional` entries)
 OptionalEventType = Literal["no_liveness", "speaking"]
-Category = Literal["presence", "attention", "environment", "device", "identity", "camera", "client", "sound"]
+Category = Literal[
+    "presence", "attention", "environment", "device", "identity", "camera", "client", "sound", "coverage"
+]
 Severity = Literal["low", "medium", "high"]
 REPORTED_CAMERA = "camera"
 
@@ -148,6 +150,12 @@ EVENTS: dict[EventType, EventSpec] = {
         "sound", "Candidate speaking", "the candidate speaking",
         "The candidate spoke for {duration}, in a session whose policy asks for silence.", 10, "low",
         explain.voice, optional=True,
+    ),
+    # no risk of its own: time nobody could watch is not a suspicion; the verdict weighs it as coverage
+    # (analysis/coverage.py: `incomplete` when too little of the session was watched)
+    "not_watched": EventSpec(
+        "coverage", "Not watched", "time that could not be watched",
+        "For {duration} the session could not be watched: {detail}.", 0, "low", explain.unwatched,
     ),
 }  # fmt: skip
 

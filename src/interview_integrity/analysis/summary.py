@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.check import SessionCheck, session_check
+from interview_integrity.analysis.coverage import Coverage, measure, watched
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.rules.base import rule_state
 from interview_integrity.analysis.rules.calibration import Baseline, Calibration
@@ -36,6 +37,8 @@ class SoundSummary(BaseModel):
 class Summary(BaseModel):
     duration_s: float = Field(description="Seconds of stream time with frames (pauses count up to 2 s).")
     frames_analyzed: int
+    coverage: Coverage = Field(description="How much of the session was watched, why the rest was not, and the "
+                               "frames the service refused.")  # fmt: skip
     share_with_face: float | None = Field(description="Share of that time with a face in view.")
     share_looking_at_screen: float | None = Field(description="Share of the time gaze could be judged, at the screen.")
     calibrated: bool = Field(description="The candidate's resting gaze and head pose are known.")
@@ -55,7 +58,9 @@ def summarize(state: SessionState, policy: Policy, now: float) -> Summary:
     by_type: dict[str, int] = {}
     for event in state.events:
         by_type[event.type] = by_type.get(event.type, 0) + 1
-    risk = current_risk(state.risk, state.events, policy, now)
+    coverage = measure(state, policy)
+    enough = watched(coverage)
+    risk = current_risk(state.risk, state.events, policy, now, enough)
     identity = rule_state(state, IdentityRule.name, Identity)
     heard = rule_state(state, Voice.name, Heard)
     sound = (
@@ -66,6 +71,7 @@ def summarize(state: SessionState, policy: Policy, now: float) -> Summary:
     return Summary(
         duration_s=round(stats.seconds, 2),
         frames_analyzed=state.frames,
+        coverage=coverage,
         share_with_face=round(stats.seconds_with_face / stats.seconds, 3) if stats.seconds else None,
         share_looking_at_screen=(
             round(stats.seconds_looking_at_screen / stats.seconds_gaze_known, 3) if stats.seconds_gaze_known else None
@@ -83,5 +89,5 @@ def summarize(state: SessionState, policy: Policy, now: float) -> Summary:
         peak_risk=round(state.risk.peak, 1),
         final_risk=risk.score,
         verdict=risk.verdict,
-        explanation=explanation(state.risk, state.events, policy),
+        explanation=explanation(state.risk, state.events, policy, enough),
     )

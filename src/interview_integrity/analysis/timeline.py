@@ -6,7 +6,12 @@ Every rule works on time, not single frames, through the same few steps:
 - a condition back within `merge_within_s` continues its last event: one long look away is one event;
 - an unknown frame neither opens nor extends anything, and a long stretch of them closes an open event;
 - an event's severity may rise with its duration (escalation), adding the difference to the risk;
-- an instant event (a client event, a glance count) opens and closes at once.
+- an instant event (a client event, a glance count) opens and closes at once;
+- a rule that measures a stretch itself (coverage) opens, extends and closes its event with `stretch`.
+
+An event keeps its true start (the first frame of its condition, or earlier when the rule knows better:
+`since`), but the risk points it adds count from the moment it is known, so the live score never rises
+back in time.
 """
 
 from __future__ import annotations
@@ -53,10 +58,13 @@ class Timeline:
         detail: str = "",
         basis: dict[str, Any] | None = None,
         broken_by_one: bool = False,
+        since: float | None = None,
     ) -> None:
         """Feed one frame's condition for `kind`: open, extend, escalate or close its event. A condition that
         is gone for `close_after_s` ends its streak (a glance back does not end looking away); with
-        `broken_by_one`, one frame without it does (one moving frame proves a camera live)."""
+        `broken_by_one`, one frame without it does (one moving frame proves a camera live). `since`: when the
+        condition began, when the rule knows it began before this frame (a vote that passes on its k-th
+        frame, a replay recognised after seconds)."""
         if not self.policy.enabled(kind):
             return
         state, now = self.state, self.now
@@ -75,7 +83,10 @@ class Timeline:
                 self._close(streak, event)
             return
         if streak.since is None:
-            streak.since, streak.confidences = now, []
+            start = now if since is None else min(now, since)
+            if streak.last_seen is not None:
+                start = max(start, streak.last_seen)  # never back over the streak before
+            streak.since, streak.confidences = start, []
         streak.last_seen = now
         streak.detail = detail or streak.detail
         streak.confidences = [*streak.confidences, confidence][-20:]
@@ -115,6 +126,35 @@ class Timeline:
         self.changed.append(event)
         return event
 
+    def stretch(
+        self,
+        kind: EventType,
+        started_at: float,
+        until: float,
+        *,
+        event_id: str | None = None,
+        closed: bool,
+        detail: str = "",
+        basis: dict[str, Any] | None = None,
+    ) -> Event:
+        """An event over a stretch its rule measured itself: opened from `started_at` (or continuing the event
+        `event_id`), lasting to `until`, and closed there when `closed`."""
+        event = self._event(event_id)
+        opened = event is None
+        if event is None:
+            event = self._open(kind, started_at, EVENTS[kind].severity)
+            event.confidence = 1.0
+            self.changed.append(event)
+        elif closed:
+            self.changed.append(event)
+        if (opened or not closed) and self.frame_index >= 0 and len(event.frames) < MAX_SUPPORTING_FRAMES:
+            event.frames.append(self.frame_index)  # the frames that showed it (the one after a pause, for one)
+        event.detail = detail or event.detail
+        event.basis = event.basis if basis is None else basis
+        event.duration_s = round(until - event.started_at, 2)
+        event.ended_at = until if closed else None
+        return event
+
     def close_all(self) -> list[Event]:
         """Close every open event at its condition's last frame (the end of a session)."""
         for streak in self.state.streaks.values():
@@ -137,7 +177,8 @@ class Timeline:
             started_at=since,
         )
         self.state.events.append(event)
-        add_points(self.state.risk, since, self.policy, event.category, event_points(event, self.policy))
+        # points count from now, when the event is known, not from its (earlier) start
+        add_points(self.state.risk, self.now, self.policy, event.category, event_points(event, self.policy))
         return event
 
     def _reopen(self, kind: EventType, since: float) -> Event | None:

@@ -116,6 +116,11 @@ def _replay(path: Path, models: FrameAnalyzer, args: argparse.Namespace) -> int:
         print(f"  {span}  {event.type:<16} {event.severity:<6} {event.confidence:.2f}  {event.message}")
     summary = result.summary
     print(f"  verdict: {summary.verdict}  peak risk {summary.peak_risk}  final risk {summary.final_risk}")
+    if summary.verdict != "clear":
+        print(f"  why: {summary.explanation.reason}")
+    coverage = summary.coverage
+    watched = "n/a" if coverage.share is None else f"{coverage.share:.0%}"
+    print(f"  watched {watched} of {coverage.open_s:g} s; longest unwatched stretch {coverage.longest_unwatched_s:g} s")
     print(f"  face visible {summary.share_with_face}, looking at the screen {summary.share_looking_at_screen}")
     sound = summary.sound
     print(

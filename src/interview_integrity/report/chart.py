@@ -27,6 +27,7 @@ from interview_integrity.report.times import clock
 
 CATEGORIES: tuple[str, ...] = get_args(Category)  # the registry's, in its order: a new one is drawn too
 SEVERITY_COLOUR = {"low": "#9fb7d9", "medium": "#f0a43a", "high": "#d9534f"}
+UNWATCHED_COLOUR = "#8a939e"  # not_watched: time nobody could watch, not a suspicion
 DISMISSED = "#c9cfd6"
 WIDTH, PAD_LEFT, PAD_RIGHT = 760, 96, 12
 _NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
@@ -72,6 +73,11 @@ def axis_of(report: dict[str, Any]) -> Axis:
     moments = [stream.get("last_frame_at")] + [e["ended_at"] or e["started_at"] for e in events]
     moments += [t for t, _ in report.get("risk_timeline", [])]
     last = max((float(m) for m in moments if m is not None), default=float(first))
+    # time that was not watched belongs to the session too (refused frames before or after its frames, a
+    # live stream's silence before its end): the axis reaches it
+    unwatched = [e for e in events if e["type"] == "not_watched" and e["ended_at"] is not None]
+    first = min([float(first), *(e["started_at"] for e in unwatched)])
+    last = max([last, *(e["ended_at"] for e in unwatched)])
     return Axis(start=float(first), span=max(0.0, last - float(first)))
 
 
@@ -228,6 +234,8 @@ def event_bands(report: dict[str, Any], axis: Axis, dismissed: set[str]) -> str:
             )
             x0, x1 = axis.x(begin), axis.x(end)
             colour = DISMISSED if event["id"] in dismissed else SEVERITY_COLOUR.get(event["severity"], "#8a939e")
+            if event["type"] == "not_watched":
+                colour = UNWATCHED_COLOUR
             what = f"{event['id']} · {clock(begin - axis.start)} {event_title(event['type'])} ({event['severity']})"
             title = escape(what)
             parts.append(

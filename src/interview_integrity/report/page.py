@@ -20,7 +20,8 @@ from html import escape
 from typing import Any
 
 from interview_integrity.analysis.registry import title
-from interview_integrity.report.chart import SEVERITY_COLOUR, axis_of, event_bands, risk_chart
+from interview_integrity.report.chart import SEVERITY_COLOUR, UNWATCHED_COLOUR, axis_of, event_bands, risk_chart
+from interview_integrity.report.coverage import coverage_section
 from interview_integrity.report.events import EventActions, decided, decisions_table, events_table, latest_decisions
 from interview_integrity.report.evidence import Picture, gallery, inline
 from interview_integrity.report.judged import check_section, stat
@@ -28,8 +29,13 @@ from interview_integrity.report.sound import sound_track
 from interview_integrity.report.style import CSS
 from interview_integrity.report.times import clock, span, time_of_day, wall, zone_name
 
-VERDICT_COLOUR = {"clear": "#2e7d32", "review": "#b26a00", "high_risk": "#b3261e"}
-VERDICT_TITLE = {"clear": "Clear", "review": "Needs human review", "high_risk": "Needs human review soon"}
+VERDICT_COLOUR = {"clear": "#2e7d32", "incomplete": "#5b6470", "review": "#b26a00", "high_risk": "#b3261e"}
+VERDICT_TITLE = {
+    "clear": "Clear",
+    "incomplete": "Incomplete: not enough was watched",
+    "review": "Needs human review",
+    "high_risk": "Needs human review soon",
+}
 UNLISTED_COLOUR = "#5b6470"  # a verdict this page has no colour for yet is shown, in grey, by its own name
 
 
@@ -146,12 +152,14 @@ def render_report(report: dict[str, Any], options: PageOptions | None = None) ->
 <div class="stats">
 <div class="stat"><b>{summary.get("peak_risk", 0):.0f}</b>peak risk (0-100)</div>
 <div class="stat"><b>{summary.get("final_risk", 0):.0f}</b>risk {"now" if so_far else "at the end"}</div>
+{stat((summary.get("coverage") or {}).get("share"), "of the session watched", bar=True)}
 {stat(summary.get("share_with_face"), "of the time a face was visible", bar=True)}
 {stat(summary.get("share_looking_at_screen"), "looking at the screen, when it could be judged", bar=True)}
 </div><div data-testid="session-decision">{decision}</div>{options.session_actions}</div>
 {check_section(summary)}
+{coverage_section(summary, axis.start)}
 <h2>Risk and events over the session</h2><div class="card">{risk_chart(report, axis)}{event_bands(report, axis, _dismissed(report))}{sound_track(report, axis)}
-{_chart_note(report)}<div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · grey stripes: no frames arrived · times from the first frame; the risk decays with a half-life of {policy["risk_half_life_s"]:.0f} s</div></div>
+{_chart_note(report)}<div class="muted legend">{legend}<span class="sev" style="background:#c9cfd6"></span>dismissed by a reviewer · <span class="sev" style="background:{UNWATCHED_COLOUR}"></span>not watched · grey stripes: no frames arrived · times from the first frame; the risk decays with a half-life of {policy["risk_half_life_s"]:.0f} s</div></div>
 {events_table(report, axis.start, options.offset_min, wall_clock, options.event_actions)}
 {evidence}
 {decisions_table(report, options.offset_min)}

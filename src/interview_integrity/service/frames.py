@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from interview_integrity.analysis.check import SessionCheck, session_check
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
-from interview_integrity.analysis.scoring import Risk, current_risk
+from interview_integrity.analysis.scoring import Risk
 from interview_integrity.config import Settings
-from interview_integrity.errors import Busy, Conflict
+from interview_integrity.errors import Busy, Conflict, ServiceError
 from interview_integrity.metrics import Metrics
 from interview_integrity.service.access import SessionAccess
 from interview_integrity.service.clock import check_frame, on_clock
 from interview_integrity.service.once import answer_lost, named, remember
+from interview_integrity.service.refusals import note_refusal
 from interview_integrity.service.results import FrameResult, HighEventRaised
 from interview_integrity.service.sound import frame_sound
 from interview_integrity.service.views import frame_result
@@ -81,17 +82,14 @@ def apply_frame(record: SessionRecord, signals: FrameSignals, received: float, i
     record.last_seen_at = received
     record.face_track, record.stream_schedule = signals.track, signals.schedule
     engine = SessionAnalyzer(record.policy)
-    outcome = engine.process(record.state, signals, frame_index)
+    arrived_at = max(0.0, received - record.created_at)
+    outcome = engine.process(record.state, signals, frame_index, arrived_at)
     cpu = time.thread_time()  # the frame's lips settle the sound waiting for them
     known = {event.id for event in record.state.events}
     heard = frame_sound(record.sound, record.state, engine, signals)
     sound_cpu_s = time.thread_time() - cpu
     events = _merged(outcome.events, heard)
-    risk = (
-        current_risk(record.state.risk, record.state.events, record.policy, engine.now(record.state))
-        if heard
-        else outcome.risk
-    )
+    risk = engine.risk(record.state) if heard else outcome.risk
     applied = Applied(frame_index, events, risk, session_check(record.state, record.policy), sound_cpu_s=sound_cpu_s)
     applied.heard_opened = [str(event.type) for event in heard if event.id not in known]
     if record.evidence_enabled:
@@ -135,6 +133,22 @@ class FramePath:
         """`arrived_at` (Unix time) times a frame without a timestamp when it arrived before this call;
         `in_order`: the caller sends one frame at a time (a stream), so no earlier frame can still arrive."""
         received = arrived_at or time.time()
+        try:
+            return await self._analyze(session_id, owner, frame, timestamp, received, frame_id, in_order)
+        except ServiceError as error:  # a refused frame is counted in its session: its time was not watched
+            await note_refusal(self._access, session_id, error, timestamp, received)
+            raise
+
+    async def _analyze(
+        self,
+        session_id: str,
+        owner: str | None,
+        frame: Frame,
+        timestamp: float | None,
+        received: float,
+        frame_id: str | None,
+        in_order: bool,
+    ) -> FrameResult:
         record = await self._access.active(session_id, owner)
         # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
         name = Named(on_clock(timestamp, received - record.created_at), timestamp, frame_id)

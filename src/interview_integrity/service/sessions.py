@@ -182,9 +182,10 @@ class Sessions:
             ended = True
             engine = SessionAnalyzer(record.policy)
             flush_sound(record.sound, record.state, engine)
-            engine.finish(record.state)
+            now = time.time()
+            engine.finish(record.state, ended_at=now - record.created_at)  # a live stream's silence counts
             record.sound = SoundStream()  # the speech model's memory and the lips: only the live session used them
-            record.status, record.ended_at = "ended", time.time()
+            record.status, record.ended_at = "ended", now
             record.face_track = record.stream_schedule = None  # only the next frame needed them
             record.recent_frames = []  # and frames sent again: their answers go (a late frame gets 409 session_ended)
             report = build_report(record, engine)

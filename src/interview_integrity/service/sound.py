@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
-from interview_integrity.analysis.scoring import Risk, current_risk
+from interview_integrity.analysis.scoring import Risk
 from interview_integrity.analysis.state import SessionState
 from interview_integrity.audio import lipsync
 from interview_integrity.audio.listen import AudioOrderError, Listened, check_order, listen
@@ -100,7 +100,7 @@ def _apply(record: SessionRecord, listened: Listened, received: float) -> _Appli
         raise Conflict(str(error), code="audio_out_of_order") from None
     record.last_seen_at = received
     now = max(engine.now(record.state), listened.listening.heard_until or 0.0)
-    risk = current_risk(record.state.risk, record.state.events, record.policy, now)
+    risk = engine.risk(record.state, now)
     opened: list[str] = [event.type for event in events if event.id not in known]
     return _Applied(events, opened, judged, risk, time.thread_time() - cpu)
 

@@ -7,7 +7,7 @@ from interview_integrity.analysis.engine import SessionAnalyzer
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.rules.base import rule_state
 from interview_integrity.analysis.rules.voice import Heard, Voice
-from interview_integrity.analysis.scoring import Risk, current_risk
+from interview_integrity.analysis.scoring import Risk
 from interview_integrity.service.results import (
     FrameResult,
     RiskSummary,
@@ -86,7 +86,7 @@ def status_of(record: SessionRecord) -> SessionStatus:
         events=len(state.events),
         calibrated=summary.calibrated,
         open_events=[e for e in state.events if e.open],
-        risk=current_risk(state.risk, state.events, record.policy, engine.now(state)),
+        risk=engine.risk(state),
         check=summary.check,
         summary=summary,
     )

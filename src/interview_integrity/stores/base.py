@@ -25,9 +25,8 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
-from interview_integrity.analysis.engine import SessionState
+from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.policy import Policy
-from interview_integrity.analysis.scoring import verdict
 from interview_integrity.audio.signals import SoundStream
 from interview_integrity.errors import ServiceError
 from interview_integrity.stores.rows import Cursor, Decision, RowQuery, SessionRow, SessionStatusName
@@ -164,7 +163,7 @@ class SessionRecord(BaseModel):
             created_at=self.created_at,
             ended_at=self.ended_at,
             status=self.status,
-            verdict=final or verdict(state.risk.peak, state.events, self.policy),
+            verdict=final or SessionAnalyzer(self.policy).risk(state).verdict,  # coverage included
             peak_risk=round(state.risk.peak, 1),
             events=len(state.events),
             frames=state.frames,

@@ -40,7 +40,7 @@ from interview_integrity.vision.signals import (
     TrackedFace,
 )
 from interview_integrity.vision.signature import dhash, largest_change, motion_thumbnail
-from interview_integrity.vision.tracking import faces_to_follow, scene_change, thumbnail
+from interview_integrity.vision.tracking import faces_known, faces_to_follow, scene_change, thumbnail
 
 # Dark frames are brightened before face detection only: presence can still be judged, gaze cannot.
 _BRIGHTEN_GAMMA = 0.4
@@ -120,15 +120,17 @@ class FrameAnalyzer:
         rgb: Array,
         gray: Array,
         to_follow: list[TrackedFace],
+        known: list[TrackedFace],
         dark: bool,
         timings: dict[str, float],
     ) -> tuple[list[DetectedFace], bool, Quality, HeadPose | None, Gaze, Mouth]:
-        """(faces, whether they were followed, quality, the primary face's head pose, gaze and lips)."""
+        """(faces, whether they were followed, quality, the primary face's head pose, gaze and lips). A search
+        keeps the `known` faces (the stream's last ones) that the landmark model still sees."""
         tick = time.perf_counter()
         detected = models.faces.follow(rgb, to_follow) if to_follow else None
         followed = detected is not None
         if detected is None:
-            detected = models.faces.detect(_brighten(rgb) if dark else rgb)
+            detected = models.faces.detect(_brighten(rgb), []) if dark else models.faces.detect(rgb, known)
         timings["faces"] = (time.perf_counter() - tick) * 1000
         primary = detected[0] if detected else None
         quality = frame_quality(gray, primary.face.box if primary else None, self.settings)
@@ -183,6 +185,8 @@ class FrameAnalyzer:
         # a dark frame is searched, on a brightened copy
         kept = faces_to_follow(track, timestamp, (width, height), small, self.settings, object_frame=detect_objects)
         to_follow = [] if dark else [_scaled_track(face, 1 / factor) for face in kept]
+        known = faces_known(track, timestamp, (width, height), small, self.settings)
+        known = [] if dark else [_scaled_track(face, 1 / factor) for face in known]
 
         with self.pool.borrow() as models:
             scheduled = self._scheduled(models.objects, detect)
@@ -190,7 +194,7 @@ class FrameAnalyzer:
             aside = self._beside.submit(_detect, beside, image) if self._beside is not None and beside else None
             try:
                 detected, followed, quality, pose, gaze, mouth = self._faces(
-                    models, rgb, gray, to_follow, dark, timings
+                    models, rgb, gray, to_follow, known, dark, timings
                 )
                 wanted = identity and (
                     identity_due(schedule, timestamp, self.settings) or _cut_or_return(track, small, self.settings)

@@ -63,6 +63,13 @@ def faces_to_follow(
     return track.faces if object_frame and not next_has_objects else []
 
 
+def faces_known(
+    track: FaceTrack | None, timestamp: float, size: tuple[int, int], small: list[int], settings: VisionSettings
+) -> list[TrackedFace]:
+    """The last frame's faces, while the stream is continuous: a search keeps those still there."""
+    return track.faces if track is not None and _continuous(track, timestamp, size, small, settings) else []
+
+
 def _continuous(
     track: FaceTrack, timestamp: float, size: tuple[int, int], small: list[int], settings: VisionSettings
 ) -> bool:

@@ -32,6 +32,8 @@ class Frame:
     index: int
     policy: Policy
     session: SessionState
+    paused: bool = False  # the silence before this frame was a pause in the stream (over its rhythm)
+    arrived_at: float | None = None  # when it arrived, on the session's clock (a replay does not know)
     _loaded: dict[str, BaseModel] = field(default_factory=dict)
 
     def state(self, name: str, model: type[M]) -> M:
@@ -61,6 +63,15 @@ class KeepsPrivateState(Protocol):
     name: str
 
     def forget(self, session: SessionState) -> None: ...
+
+
+@runtime_checkable
+class Finishes(Protocol):
+    """A rule with something to settle when the session ends (time after its last frame)."""
+
+    name: str
+
+    def finish(self, session: SessionState, timeline: Timeline, ended_at: float | None) -> None: ...
 
 
 def rule_state(session: SessionState, name: str, model: type[M]) -> M:

@@ -47,6 +47,7 @@ class Replay(BaseModel):
     frames: int
     match_bits: float  # a frame's mean distance from the frame one lag earlier
     motion_bits: float  # a frame's mean distance from the one before it
+    since: float  # the first repeated frame: where the replay began, not where it was recognised
 
 
 class Camera(BaseModel):
@@ -56,6 +57,7 @@ class Camera(BaseModel):
     openness: list[float] = Field(default_factory=list)
     blinked_at: float | None = None
     cameras: list[str] = Field(default_factory=list)
+    replay_since: float | None = None  # while a replay goes on: its first repeated frame
 
 
 def _nearest(times: list[float], target: float, before: int) -> int | None:
@@ -63,6 +65,26 @@ def _nearest(times: list[float], target: float, before: int) -> int | None:
     position = bisect.bisect_left(times, target, 0, before)
     options = [i for i in (position - 1, position) if 0 <= i < before]
     return min(options, key=lambda i: abs(times[i] - target)) if options else None
+
+
+def _first_repeat(
+    history: list[tuple[float, str]], times: list[float], lag: float, start: int, tolerance: float, match: float
+) -> float:
+    """The first frame of a recognised replay: walking back from the stretch that was recognised, the
+    earliest frame that still repeats the frame one lag before it (as closely as the stretch's frames do, or
+    closer than it moved), allowing one frame that does not in a row."""
+    first, misses, k = start, 0, start - 1
+    while k >= 1 and misses <= 1:
+        m = _nearest(times, times[k] - lag, k)
+        if m is None or abs(times[m] - (times[k] - lag)) > tolerance:
+            break
+        apart = distance(history[k][1], history[m][1])
+        if apart <= max(match, distance(history[k][1], history[k - 1][1])):
+            first, misses = k, 0
+        else:
+            misses += 1
+        k -= 1
+    return times[first]
 
 
 def is_virtual(label: str) -> bool:
@@ -85,7 +107,10 @@ class CameraRule:
         t = frame.policy.thresholds
         if signature is None:
             return
+        if frame.paused:  # a picture the same after a pause was not seen staying the same: stillness starts again
+            state.still_since, state.still_change = None, 0.0
         frozen = self._frozen(state, signature.change, frame.now, t.frozen_max_change)
+        frozen = False if frame.paused and frozen else frozen
         timeline.sustain(
             "stream_frozen",
             frozen,
@@ -98,12 +123,17 @@ class CameraRule:
             else None,
         )
         replay = self._replay(state, signature.dhash, frame.now, t)
+        if replay is None:
+            state.replay_since = None
+        else:  # one replay keeps the start first found, whichever lag later frames match best
+            state.replay_since = min(replay.since, state.replay_since or replay.since)
         timeline.sustain(
             "stream_replayed",
             replay is not None,
             minimum=0.0,
             confidence=0.9,
             severity=fixed("high"),
+            since=state.replay_since,
             detail="" if replay is None else f"{replay.lag:.0f} s earlier",
             basis=None if replay is None else {
                 "lag_s": round(replay.lag, 1), "frames": replay.frames, "match_bits": round(replay.match_bits, 1),
@@ -169,7 +199,8 @@ class CameraRule:
                     and match <= t.replay_match_ratio * motion
                     and closer >= MOST_FRAMES * n
                 ):
-                    return Replay(lag=lag, frames=n, match_bits=match / n, motion_bits=motion / n)
+                    since = _first_repeat(history, times, lag, window[0], tolerance, match / n)
+                    return Replay(lag=lag, frames=n, match_bits=match / n, motion_bits=motion / n, since=since)
         return None
 
     @staticmethod

@@ -21,6 +21,7 @@ DEVICE_LABELS = ("laptop", "tv", "remote")
 
 class Votes(BaseModel):
     votes: dict[str, list[int]] = Field(default_factory=dict)
+    times: list[float] = Field(default_factory=list, description="The last object frames' times (a vote's start).")
 
 
 def faceless_person(signals: FrameSignals) -> bool:
@@ -71,13 +72,18 @@ class Objects:
             "device_detected": (bool(devices), t.device_votes, device_score, ", ".join(devices)),
             "extra_person": (faceless_person(signals), t.extra_person_votes, best.get("person", 0.0), ""),
         }  # fmt: skip
+        if signals.objects_analyzed:
+            state.times = [*state.times, frame.now][-30:]
         for kind, (seen, (k, n), confidence, detail) in rules.items():
+            since = None
             if not signals.objects_analyzed or (kind == "device_detected" and not setup.complete):
                 condition: Condition = None
             else:
                 recent = [*state.votes.get(kind, []), int(seen)][-n:]
                 state.votes[kind] = recent
                 condition = sum(recent) >= k
+                if condition and len(state.times) >= len(recent):  # it began at its window's first vote
+                    since = state.times[len(state.times) - len(recent) + recent.index(1)]
             # votes already span several frames: a passing vote opens at once; a vote for a
             # detector score turns into a confidence that grows with the share of frames that agree
             share = sum(state.votes.get(kind, [])) / n
@@ -94,4 +100,5 @@ class Objects:
                 severity=fixed(EVENTS[kind].severity),
                 detail=detail,
                 basis=basis if seen else None,
+                since=since,
             )
