@@ -65,6 +65,14 @@ def test_each_seen_event_type_has_a_rule_that_raises_it(kind: str) -> None:
     assert f'"{kind}"' in sources, f"no rule in analysis/rules/ raises {kind}"
 
 
+def test_every_event_seen_in_frames_or_sound_declares_its_basis() -> None:
+    """A measured event records what it was measured against, and the API's schema must say its shape: a
+    type without a declared basis would send records the schema does not allow (an untyped `not_watched`
+    did, and the schema fuzzer caught it)."""
+    undeclared = [kind for kind, spec in EVENTS.items() if spec.basis is None]
+    assert undeclared == [kind for kind, spec in EVENTS.items() if spec.client]
+
+
 def test_the_policy_weighs_and_switches_every_type_and_nothing_else() -> None:
     assert tuple(Weights.model_fields) == EVENT_TYPES
     assert all(Weights().for_type(k) == EVENTS[k].weight for k in EVENT_TYPES)

@@ -89,7 +89,37 @@ class CameraBasis(_Basis):
     label: str = Field(description="The camera's label as the browser reported it.")
 
 
+class VoiceBasis(_Basis):
+    """Speech heard, against how the candidate's lips moved over the same seconds."""
+
+    speech_share: float = Field(description="The share of the window's sound that was speech.")
+    heard_s: float
+    lip_activity: float
+    lip_statistic: Literal["at the most", "typically"]
+    lip_frames: int
+    still_below: float
+    moving_from: float
+    candidate_speaking_activity: float | None = None
+
+
+# why time went unwatched; declared here, with the basis that records it (analysis/coverage.py explains each)
+Unwatched = Literal["no_frames", "refused", "unusable", "frozen", "replayed"]
+
+
+class UnwatchedBasis(_Basis):
+    """Why a stretch of the session could not be watched (analysis/coverage.py names the reasons)."""
+
+    reason: Unwatched
+    from_s: float | None = None
+    to_s: float | None = None
+    usual_interval_s: float | None = None
+    ended: bool | None = Field(default=None, description="The stretch ran until the session ended.")
+    refused: dict[str, int] | None = Field(default=None, description="Frames refused, by reason.")
+    issues: list[str] | None = None
+    max_change: float | None = None
+
+
 BASES: tuple[type[_Basis], ...] = (
     AnglesBasis, VotesBasis, GlancesBasis, FacesBasis, AbsenceBasis, UnusableBasis, EmbeddingsBasis,
-    StillnessBasis, RepeatsBasis, LivenessBasis, CameraBasis,
+    StillnessBasis, RepeatsBasis, LivenessBasis, CameraBasis, VoiceBasis, UnwatchedBasis,
 )  # fmt: skip

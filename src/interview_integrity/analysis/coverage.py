@@ -27,19 +27,19 @@ where it arrived, so they are counted in the summary and their time shows as unw
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from interview_integrity.analysis.basis import Unwatched
 from interview_integrity.analysis.events import Event, format_duration
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.analysis.scoring import Watched
 from interview_integrity.analysis.state import SessionState
 
 NAME = "coverage"  # the coverage rule's state in SessionState.rules
-Unwatched = Literal["no_frames", "refused", "unusable", "frozen", "replayed"]
 Refusal = Literal["out_of_order", "clock_jump", "bad_timestamp", "bad_image", "busy"]
-UNWATCHED: tuple[Unwatched, ...] = ("no_frames", "refused", "unusable", "frozen", "replayed")
+UNWATCHED: tuple[Unwatched, ...] = get_args(Unwatched)
 REFUSALS: dict[Refusal, str] = {
     "out_of_order": "out of order",
     "clock_jump": "a clock jump",

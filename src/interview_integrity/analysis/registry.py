@@ -144,18 +144,19 @@ EVENTS: dict[EventType, EventSpec] = {
     "other_voice": EventSpec(
         "sound", "Another voice", "another voice",
         "A voice was heard for {duration} while the candidate's lips stayed still.", 40, "medium",
-        explain.voice,
+        explain.voice, basis=b.VoiceBasis,
     ),
     "speaking": EventSpec(
         "sound", "Candidate speaking", "the candidate speaking",
         "The candidate spoke for {duration}, in a session whose policy asks for silence.", 10, "low",
-        explain.voice, optional=True,
+        explain.voice, basis=b.VoiceBasis, optional=True,
     ),
     # no risk of its own: time nobody could watch is not a suspicion; the verdict weighs it as coverage
     # (analysis/coverage.py: `incomplete` when too little of the session was watched)
     "not_watched": EventSpec(
         "coverage", "Not watched", "time that could not be watched",
         "For {duration} the session could not be watched: {detail}.", 0, "low", explain.unwatched,
+        basis=b.UnwatchedBasis,
     ),
 }  # fmt: skip
 
