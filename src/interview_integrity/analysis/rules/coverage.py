@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from interview_integrity.analysis.basis import Unwatched
 from interview_integrity.analysis.coverage import (
     NAME,
     RefusedRun,
     Stretch,
-    Unwatched,
     Watch,
     is_pause,
     refused_detail,
