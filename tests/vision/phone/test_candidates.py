@@ -58,11 +58,12 @@ def test_the_crop_is_a_square_with_context_from_the_original_frame() -> None:
     frame = np.zeros((480, 640, 3), np.uint8)
     frame[200:260, 300:330] = 255  # a white "phone" 30 x 60
     box = Box(x=300, y=200, width=30, height=60)
-    x0, y0, side = square(box, CONTEXT["detector"])
+    x0, y0, side = square(box, CONTEXT["detector"], 640, 480)
     assert side == 120 and (x0, y0) == (255, 170)
+    assert square(Box(x=0, y=440, width=30, height=40), CONTEXT["detector"], 640, 480) == (0, 400, 80)  # moved in
     view = crop(frame, box, "detector")
     assert view.shape == (SIZE, SIZE, 3)
     assert view[SIZE // 2, SIZE // 2].tolist() == [255, 255, 255]
     assert view[2, 2].tolist() == [0, 0, 0]
-    outside = crop_square(np.full((480, 640, 3), 200, np.uint8), -50, -50, 100)  # a quarter inside the frame
+    outside = crop_square(np.full((480, 640, 3), 200, np.uint8), -50, -50, 100)  # a square larger than the frame
     assert outside[10, 10].tolist() == [0, 0, 0] and outside[-10, -10].tolist() == [200, 200, 200]

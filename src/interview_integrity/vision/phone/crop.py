@@ -2,8 +2,9 @@
 
 A detector's box is tight around what it thinks is a phone, so its crop adds half the box's longer side on
 every side (the hand holding it, the ear it is held to); hand and ear regions already hold their context and
-get a little more. The square is cut from the frame at full resolution (black where it leaves the frame) and
-resized once to the verifier's input.
+get a little more. The square is centred on the region, then moved back inside the frame where the frame is
+large enough (a phone at the frame's edge is seen with the frame around it, not beside a black band), cut at
+full resolution (black only where it cannot fit) and resized once to the verifier's input.
 """
 
 from __future__ import annotations
@@ -22,11 +23,17 @@ CONTEXT: dict[Kind, float] = {"detector": 0.5, "hand": 0.1, "ear": 0.1}
 MIN_SIDE_PX = 16
 
 
-def square(box: Box, margin: float) -> tuple[int, int, int]:
-    """(x0, y0, side) of the square around a box's centre, its longer side grown by `margin` on each side."""
+def square(box: Box, margin: float, width: int, height: int) -> tuple[int, int, int]:
+    """(x0, y0, side) of the square around a box, its longer side grown by `margin` on each side, moved inside
+    a frame of `width` x `height` along each axis the frame is long enough for."""
     side = max(MIN_SIDE_PX, round(max(box.width, box.height) * (1 + 2 * margin)))
     cx, cy = box.center
-    return round(cx - side / 2), round(cy - side / 2), side
+    x0, y0 = round(cx - side / 2), round(cy - side / 2)
+    if side <= width:
+        x0 = min(max(x0, 0), width - side)
+    if side <= height:
+        y0 = min(max(y0, 0), height - side)
+    return x0, y0, side
 
 
 def crop_square(bgr: Array, x0: int, y0: int, side: int, size: int = SIZE) -> Array:
@@ -42,7 +49,8 @@ def crop_square(bgr: Array, x0: int, y0: int, side: int, size: int = SIZE) -> Ar
 
 
 def crop(bgr: Array, box: Box, kind: Kind, size: int = SIZE) -> Array:
-    return crop_square(bgr, *square(box, CONTEXT[kind]), size=size)
+    height, width = bgr.shape[:2]
+    return crop_square(bgr, *square(box, CONTEXT[kind], width, height), size=size)
 
 
 def crops(bgr: Array, candidates: Sequence[Candidate], size: int = SIZE) -> Array:
