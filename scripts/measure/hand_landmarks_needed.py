@@ -40,6 +40,7 @@ def main() -> None:
         timings = []
         for image, proposals in zip(split.images, split.proposals, strict=True):
             rgb = cv2.cvtColor(image.bgr, cv2.COLOR_BGR2RGB)
+            height, width = rgb.shape[:2]
             for region in proposals.hands():
                 hands += 1
                 tick = time.perf_counter()
@@ -50,7 +51,7 @@ def main() -> None:
                 presence = float(interpreter.get_tensor(outputs["Identity_1"]).reshape(-1)[0])
                 timings.append((time.perf_counter() - tick) * 1000)
                 absent += presence < 0.5
-                holds = label(region.bounds(), "hand", image.phones) == 1
+                holds = label(region.bounds(), "hand", image.phones, width, height) == 1
                 by_palm += holds
                 absent_holding += holds and presence < 0.5
                 (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
@@ -59,7 +60,7 @@ def main() -> None:
                     side = max(tight.width, tight.height) * grow
                     cx, cy = tight.center
                     grown = Box(x=cx - side / 2, y=cy - side / 2, width=side, height=side)
-                    by_landmarks[grow] += label(grown, "hand", image.phones) == 1
+                    by_landmarks[grow] += label(grown, "hand", image.phones, width, height) == 1
         print(
             f"{split.name}: {hands} palms; the landmark model says no hand on {absent}; phones in the palm square's "
             f"crop {by_palm} (the landmark model says no hand on {absent_holding} of them); in the landmark box's "

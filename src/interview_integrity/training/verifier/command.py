@@ -1,4 +1,4 @@
-"""The command line of the second look: `train-verifier` and `eval-second-look` (cli.py adds them).
+"""The second look's commands: `train-verifier`, `eval-second-look`, `bench-second-look` (cli.py adds them).
 
 Importing this module imports neither PyTorch nor the models: each command imports what it needs when run.
 """
@@ -31,6 +31,11 @@ def add_commands(sub: Any, default_data: str) -> None:
     evaluate.add_argument("--verifier", default=None, help="an ONNX file other than the packaged verifier")
     evaluate.add_argument("--limit", type=int, default=None, help="the first N images of each set (a quick look)")
     evaluate.set_defaults(func=eval_second_look)
+    bench = sub.add_parser("bench-second-look", help="what the second look adds to a frame, one thread: p50/p95")
+    bench.add_argument("--data", default=default_data)
+    bench.add_argument("--rounds", type=int, default=3)
+    bench.add_argument("--verifier", default=None, help="an ONNX file other than the packaged verifier")
+    bench.set_defaults(func=bench_second_look)
 
 
 def _models_dir() -> Path:
@@ -66,4 +71,12 @@ def eval_second_look(args: argparse.Namespace) -> int:
     verifier = Path(args.verifier) if args.verifier else None
     lines = second_look.run(Path(args.data), _models_dir(), Path(args.cache), verifier, limit=args.limit)
     print("\n".join(lines))
+    return 0
+
+
+def bench_second_look(args: argparse.Namespace) -> int:
+    from interview_integrity.evaluation import second_look_cost
+
+    verifier = Path(args.verifier) if args.verifier else None
+    print("\n".join(second_look_cost.run(Path(args.data), _models_dir(), args.rounds, verifier)))
     return 0
