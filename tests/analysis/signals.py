@@ -31,6 +31,7 @@ def frame(
     object_size: float = 80.0,
     at: tuple[float, float] = (300.0, 300.0),
     analyzed: bool = True,
+    second_look: float | None = None,
 ) -> FrameSignals:
     boxes = [Face(box=Box(x=100 + 150 * i, y=100, width=100, height=100), confidence=0.9) for i in range(faces)]
     known = faces > 0 and usable and direction != "unknown"
@@ -52,6 +53,7 @@ def frame(
                 confidence=0.6,
                 box=Box(x=at[0], y=at[1], width=object_size, height=object_size),
                 partial=False,
+                second_look=second_look if label == "cell phone" else None,
             )
             for label in objects
         ],

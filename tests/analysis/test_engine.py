@@ -108,7 +108,42 @@ def test_phone_needs_two_of_five_analysed_frames(engine: SessionAnalyzer) -> Non
     assert of_type(state, "phone_detected") == []
     state = run(engine, 0.4, lambda t: frame(t, objects=("cell phone",)), state)
     [event] = of_type(state, "phone_detected")
-    assert event.severity == "high" and event.category == "device"
+    assert event.category == "device"
+    assert event.severity == "low"  # no second look confirmed these boxes
+
+
+PHONE = ("cell phone",)
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ([None] * 40, "low"),  # 8 s of boxes no second look checked: never more than low
+        ([0.9, 0.9, 0.9, 0.9], "low"),  # confirmed, but within one second: a glimpse
+        ([0.9] + [None] * 14 + [0.9], "high"),  # confirmed twice, 3 s apart
+        ([0.98, None], "high"),  # very sure once
+        ([0.96] + [None] * 5 + [0.9], "low"),  # twice, but only 1.2 s apart
+    ],
+)
+def test_a_phone_is_high_only_when_the_second_look_was_sure(
+    engine: SessionAnalyzer, scores: list[float | None], expected: str
+) -> None:
+    """Every frame here checks objects and shows a phone box; `scores` is what the second look made of it."""
+    state = run(engine, 2, lambda t: frame(t))
+    start = state.last_timestamp or 0.0
+    for i, score in enumerate(scores):
+        t = round(start + (i + 1) / FPS, 3)
+        engine.process(state, frame(t, objects=PHONE, second_look=score), state.frames)
+    engine.finish(state)
+    [event] = of_type(state, "phone_detected")
+    assert event.severity == expected, event.basis
+    confirmed = [s for s in scores if s is not None]
+    assert event.basis["verified_frames"] == len(confirmed)
+    if confirmed:
+        assert event.confidence == pytest.approx(sum(confirmed) / len(confirmed), abs=0.01)
+        assert f"{event.confidence:.2f} sure on average" in event.measured
+    else:
+        assert "no second look checked it" in event.measured
 
 
 def test_frames_without_object_detection_do_not_vote(engine: SessionAnalyzer) -> None:

@@ -38,6 +38,19 @@ class VotesBasis(_Basis):
     setup: list[str] | None = Field(default=None, description="The candidate's setup it was told apart from.")
 
 
+class PhoneBasis(_Basis):
+    """A phone, as the second look saw it over an episode of object frames."""
+
+    second_look: float = Field(description="The second look's mean score on the frames it confirmed a phone, 0-1.")
+    best: float = Field(description="Its highest score.")
+    verified_frames: int = Field(description="Object frames on which it confirmed a phone.")
+    of_frames: int = Field(description="Object frames since the first sighting.")
+    over_s: float = Field(description="Seconds between the first and the last confirmed sighting.")
+    unverified_frames: int = Field(description="Sightings no second look checked (never more than low).")
+    high_after_s: float = Field(description="Two confirmed sightings this far apart make the event high...")
+    high_at: float = Field(description="...or one score this high.")
+
+
 class GlancesBasis(_Basis):
     glances: int
     within_s: float
@@ -120,6 +133,6 @@ class UnwatchedBasis(_Basis):
 
 
 BASES: tuple[type[_Basis], ...] = (
-    AnglesBasis, VotesBasis, GlancesBasis, FacesBasis, AbsenceBasis, UnusableBasis, EmbeddingsBasis,
+    AnglesBasis, VotesBasis, PhoneBasis, GlancesBasis, FacesBasis, AbsenceBasis, UnusableBasis, EmbeddingsBasis,
     StillnessBasis, RepeatsBasis, LivenessBasis, CameraBasis, VoiceBasis, UnwatchedBasis,
 )  # fmt: skip

@@ -52,6 +52,22 @@ def votes(basis: dict[str, Any], detail: str) -> str:
     return text
 
 
+def second_look(basis: dict[str, Any], detail: str) -> str:
+    if "second_look" not in basis:
+        return ""
+    if not basis["verified_frames"]:
+        return (
+            f"Seen by an object detector on {basis['unverified_frames']} frames, but no second look checked it: "
+            "a possible phone, not a confirmed one."
+        )
+    text = (
+        f"Second look at full resolution: a phone, {basis['second_look']:.2f} sure on average (best "
+        f"{basis['best']:.2f}), on {basis['verified_frames']} of {basis['of_frames']} frames checked for objects"
+    )
+    text += f", over {basis['over_s']:g} s." if basis["verified_frames"] > 1 else "."
+    return text + f" High needs two sure looks {basis['high_after_s']:g} s apart, or one at {basis['high_at']:.2f}."
+
+
 def glances(basis: dict[str, Any], detail: str) -> str:
     if "glances" not in basis:
         return ""

@@ -58,6 +58,19 @@ class Thresholds(BaseModel):
     head_turn_deg: float = Field(40.0, gt=0, description="Head yaw from the baseline that faces away from the screen.")
     head_turned_s: float = Field(5.0, gt=0, description="Turning to a sound is normal; 5 s turned is not.")
     phone_votes: tuple[int, int] = Field((2, 5), description="Phone in k of the last n analysed frames.")
+    phone_sure: float = Field(
+        0.97,
+        gt=0,
+        le=1,
+        description="One second-look score this high makes a phone event high at once; below it a phone needs "
+        "two confirmed sightings `phone_confirm_gap_s` apart: a single weak sighting stays low.",
+    )
+    phone_confirm_gap_s: float = Field(
+        2.0,
+        ge=0,
+        description="A phone the second look confirmed on two object frames this far apart (a few seconds, not "
+        "one passing glimpse) is high.",
+    )
     book_votes: tuple[int, int] = Field((3, 5), description="Books are a weak class: one more vote than phones.")
     device_votes: tuple[int, int] = Field((3, 5), description="Laptop, monitor or remote in k of the last n frames.")
     device_min_face_ratio: float = Field(

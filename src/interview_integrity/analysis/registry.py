@@ -80,7 +80,7 @@ EVENTS: dict[EventType, EventSpec] = {
     ),
     "phone_detected": EventSpec(
         "device", "Phone in view", "a phone",
-        "A phone was seen in the frame for {duration}.", 45, "high", explain.votes, basis=b.VotesBasis,
+        "A phone was seen in the frame for {duration}.", 45, "low", explain.second_look, basis=b.PhoneBasis,
     ),
     "book_detected": EventSpec(
         "environment", "Book or notes in view", "a book or notes",

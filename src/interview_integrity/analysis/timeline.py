@@ -59,12 +59,14 @@ class Timeline:
         basis: dict[str, Any] | None = None,
         broken_by_one: bool = False,
         since: float | None = None,
+        overall: float | None = None,
     ) -> None:
         """Feed one frame's condition for `kind`: open, extend, escalate or close its event. A condition that
         is gone for `close_after_s` ends its streak (a glance back does not end looking away); with
         `broken_by_one`, one frame without it does (one moving frame proves a camera live). `since`: when the
         condition began, when the rule knows it began before this frame (a vote that passes on its k-th
-        frame, a replay recognised after seconds)."""
+        frame, a replay recognised after seconds). An event's confidence is the mean of its frames'
+        `confidence`, or `overall` when the rule knows it as a whole."""
         if not self.policy.enabled(kind):
             return
         state, now = self.state, self.now
@@ -102,7 +104,8 @@ class Timeline:
             if basis:
                 event.basis = {**event.basis, **basis}
             event.duration_s = round(now - event.started_at, 2)
-            event.confidence = round(min(0.99, statistics.fmean(streak.confidences)), 3)
+            mean = statistics.fmean(streak.confidences) if overall is None else overall
+            event.confidence = round(min(0.99, mean), 3)
             if self._escalate(event, severity(event.duration_s)):
                 self.changed.append(event)
 

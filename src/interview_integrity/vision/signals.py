@@ -110,6 +110,11 @@ class DetectedObject(BaseModel):
     box: Box
     partial: bool = Field(description="The box touches the frame border: the object is cut off.")
     source: str = Field(default="yolo", description="The detector that found it.")
+    second_look: float | None = Field(
+        default=None,
+        description="For a phone: how surely the second look (a classifier of the box cropped from the full "
+        "frame) saw a phone, 0-1; null when no second look checked it.",
+    )
 
 
 class Quality(BaseModel):

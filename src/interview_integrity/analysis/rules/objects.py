@@ -12,11 +12,13 @@ from pydantic import BaseModel, Field
 
 from interview_integrity.analysis.registry import EVENTS, EventType
 from interview_integrity.analysis.rules.base import Frame
+from interview_integrity.analysis.rules.phones import PhoneEvidence
 from interview_integrity.analysis.rules.setup import Setup, SetupRule, part_of
 from interview_integrity.analysis.timeline import Condition, Timeline, fixed
 from interview_integrity.vision.signals import Box, DetectedObject, FrameSignals
 
 DEVICE_LABELS = ("laptop", "tv", "remote")
+PHONES = "phones"  # the phone evidence's state, beside the votes
 
 
 class Votes(BaseModel):
@@ -74,6 +76,8 @@ class Objects:
         }  # fmt: skip
         if signals.objects_analyzed:
             state.times = [*state.times, frame.now][-30:]
+        phones = frame.state(PHONES, PhoneEvidence)
+        phones.observe(frame.now, [o for o in nearby if o.label == "cell phone"], signals.objects_analyzed)
         for kind, (seen, (k, n), confidence, detail) in rules.items():
             since = None
             if not signals.objects_analyzed or (kind == "device_detected" and not setup.complete):
@@ -84,6 +88,14 @@ class Objects:
                 condition = sum(recent) >= k
                 if condition and len(state.times) >= len(recent):  # it began at its window's first vote
                     since = state.times[len(state.times) - len(recent) + recent.index(1)]
+            if kind == "phone_detected":
+                # a phone weighs what the second look made of it, not what a detector scored (phones.py)
+                sure = phones.confidence()
+                timeline.sustain(
+                    kind, condition, minimum=0.0, confidence=sure, overall=sure, detail=detail,
+                    severity=fixed(phones.severity(t)), basis=phones.basis(t) if seen else None, since=since,
+                )  # fmt: skip
+                continue
             # votes already span several frames: a passing vote opens at once; a vote for a
             # detector score turns into a confidence that grows with the share of frames that agree
             share = sum(state.votes.get(kind, [])) / n
