@@ -23,7 +23,7 @@ from interview_integrity.training.verifier.train import MAX_FALSE_ALARM_RATE
 from interview_integrity.vision import analyzer as analyzer_module
 from interview_integrity.vision import model_files
 from interview_integrity.vision.phone.candidates import CAP, propose
-from interview_integrity.vision.phone.crop import crops
+from interview_integrity.vision.phone.crop import SIZE, crops
 from interview_integrity.vision.phone.verifier import Verifier
 
 DATA, MODELS, CACHE = Path("../shared/data"), Path(".cache/models"), Path("artifacts/verifier")
@@ -50,7 +50,7 @@ def _scores(split: dataset.Split, proposals: list[Proposals], verifier: Verifier
     for image, found in zip(split.images, proposals, strict=True):
         height, width = image.bgr.shape[:2]
         candidates = propose(found.objects, found.hands() if hands else [], found.faces, width, height, cap=CAP)
-        sets.append(crops(image.bgr, candidates))
+        sets.append(crops(image.bgr, candidates, verifier.size))
     return best_scores(verifier.scores, sets)
 
 
@@ -69,9 +69,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--phone-model", type=Path, default=None)
     parser.add_argument("--verifier", type=Path, default=None)
+    parser.add_argument("--size", type=int, default=SIZE, help="the verifier's input side (with --verifier)")
     parser.add_argument("--test", action="store_true")
     args = parser.parse_args()
-    verifier = Verifier(args.verifier) if args.verifier else Verifier.packaged()
+    verifier = Verifier(args.verifier, args.size) if args.verifier else Verifier.packaged()
     names = dataset.VALID + (dataset.TEST if args.test else ())
     splits = {s.name: s for s in dataset.load(names, DATA, MODELS, CACHE, None, lambda _: None)}
     variants = ["all", "coco"] + (["retrained"] if args.phone_model else [])

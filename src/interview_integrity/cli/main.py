@@ -1,5 +1,5 @@
 """interview-integrity serve | analyze | eval | eval-identity | eval-phone | bench | bench-vision |
-bench-transports | prepare-models | train-phone
+bench-transports | prepare-models | train-phone | train-verifier | eval-second-look | bench-second-look
 
 One module per command group; each registers its commands, their options beside their handlers."""
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from interview_integrity.cli import analyze, bench, evaluate, models, serve
+from interview_integrity.cli import analyze, bench, evaluate, models, second_look, serve
 
-GROUPS = (serve, analyze, evaluate, bench, models)
+GROUPS = (serve, analyze, evaluate, bench, models, second_look)
 
 
 def build_parser() -> argparse.ArgumentParser:

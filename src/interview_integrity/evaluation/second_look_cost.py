@@ -75,7 +75,7 @@ def run(data: Path, models_dir: Path, rounds: int = 3, verifier: Path | None = N
             candidates = propose(found.objects, hands, found.faces, 640, 480)
             propose_ms = _ms(tick)
             tick = time.perf_counter()
-            cut = crops(frame, candidates)
+            cut = crops(frame, candidates, model.size)
             crop_ms = _ms(tick)
             tick = time.perf_counter()
             model.scores(cut)

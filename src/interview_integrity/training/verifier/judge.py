@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from interview_integrity.stats import Proportion
+from interview_integrity.evaluation.stats import Proportion
 from interview_integrity.training.verifier.proposals import Proposals
 from interview_integrity.training.verifier.sources import Image
 from interview_integrity.vision.arrays import Array

@@ -50,7 +50,7 @@ def _read(path: Path) -> Array:
     return bgr
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
@@ -66,7 +66,7 @@ def _pixels(label: Path, bgr: Array) -> Array:
 def phone_using(data: Path, split: str, limit: int | None = None) -> list[Image]:
     root = data / "train" / "phone_using"
     images = []
-    for row in [r for r in _rows(root / "MANIFEST.tsv") if r["split"] == split][:limit]:
+    for row in [r for r in rows(root / "MANIFEST.tsv") if r["split"] == split][:limit]:
         relative = Path(row["file"])
         bgr = _read(root / "images" / relative)
         label = root / "labels" / relative.parent / (relative.stem + ".txt")
@@ -77,7 +77,7 @@ def phone_using(data: Path, split: str, limit: int | None = None) -> list[Image]
 def hands_no_phone(data: Path, split: str, limit: int | None = None) -> list[Image]:
     root = data / "train" / "hands_no_phone"
     images = []
-    for row in [r for r in _rows(root / "MANIFEST.tsv") if r["split"] == split][:limit]:
+    for row in [r for r in rows(root / "MANIFEST.tsv") if r["split"] == split][:limit]:
         relative = Path(row["file"]).relative_to("images")
         bgr = _read(root / "images" / relative)
         label = root / "labels" / relative.parent / (relative.stem + ".txt")
@@ -98,16 +98,16 @@ def honest(data: Path, split: str, every_s: float = 0.5, limit: int | None = Non
 
 def fairness(data: Path, limit: int | None = None) -> list[Image]:
     """The fairness set's portraits; none holds a phone (its MANIFEST says `phone` no)."""
-    rows = _rows(data / "fairness" / "MANIFEST.tsv")
+    listed = rows(data / "fairness" / "MANIFEST.tsv")
     return [
         Image(f"fairness/{r['file']}", _read(data / "fairness" / r["file"]))
-        for r in rows
+        for r in listed
         if r.get("phone") == "no" and Path(r["file"]).suffix.lower() in _IMAGES
     ][:limit]
 
 
 def dev_images(data: Path) -> tuple[list[Image], list[Image]]:
     """(the dev images with a phone, those without): never trained on. No boxes: judged per image."""
-    rows = [r for r in _rows(data / "MANIFEST.tsv") if Path(r["file"]).suffix.lower() in _IMAGES]
-    loaded = [(r["phone"], Image(f"dev/{r['file']}", _read(data / r["file"]))) for r in rows]
+    listed = [r for r in rows(data / "MANIFEST.tsv") if Path(r["file"]).suffix.lower() in _IMAGES]
+    loaded = [(r["phone"], Image(f"dev/{r['file']}", _read(data / r["file"]))) for r in listed]
     return [i for p, i in loaded if p == "yes"], [i for p, i in loaded if p == "no"]

@@ -1,4 +1,5 @@
-"""The second look's commands: `train-verifier`, `eval-second-look`, `bench-second-look` (cli.py adds them).
+"""`interview-integrity train-verifier | eval-second-look | bench-second-look`: the phone second look's
+verifier, trained, measured and timed.
 
 Importing this module imports neither PyTorch nor the models: each command imports what it needs when run.
 """
@@ -9,13 +10,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+from interview_integrity.cli.common import DEFAULT_DATA, fail
+
+if TYPE_CHECKING:
+    from interview_integrity.cli.common import Commands
 
 DEFAULT_OUT = "artifacts/verifier"
 
 
-def add_commands(sub: Any, default_data: str) -> None:
-    """`sub`: the main parser's subparsers."""
+def register(commands: Commands) -> None:
+    sub, default_data = commands, str(DEFAULT_DATA)
     train = sub.add_parser("train-verifier", help="train the phone second look's verifier (PyTorch on the CPU)")
     train.add_argument("--data", default=default_data, help="the folder holding train/ and honest/")
     train.add_argument("--out", default=DEFAULT_OUT, help="where the model, its log, metrics and proposals go")
@@ -27,8 +33,6 @@ def add_commands(sub: Any, default_data: str) -> None:
     train.set_defaults(func=train_verifier)
     evaluate = sub.add_parser("eval-second-look", help="phones per image: ours, today's union, union + second look")
     evaluate.add_argument("--data", default=default_data)
-    evaluate.add_argument("--cache", default=DEFAULT_OUT, help="where the proposals are kept")
-    evaluate.add_argument("--verifier", default=None, help="an ONNX file other than the packaged verifier")
     evaluate.add_argument("--limit", type=int, default=None, help="the first N images of each set (a quick look)")
     evaluate.set_defaults(func=eval_second_look)
     bench = sub.add_parser("bench-second-look", help="what the second look adds to a frame, one thread: p50/p95")
@@ -48,8 +52,7 @@ def train_verifier(args: argparse.Namespace) -> int:
     try:
         from interview_integrity.training.verifier.train import VerifierConfig, train
     except ImportError as error:
-        print(f"error: training needs the `train` extra (pip install -e '.[train]'): {error}", file=sys.stderr)
-        return 2
+        return fail(f"training needs the `train` extra (pip install -e '.[train]'): {error}")
     config = VerifierConfig(
         data=Path(args.data),
         out=Path(args.out),
@@ -68,8 +71,7 @@ def train_verifier(args: argparse.Namespace) -> int:
 def eval_second_look(args: argparse.Namespace) -> int:
     from interview_integrity.evaluation import second_look
 
-    verifier = Path(args.verifier) if args.verifier else None
-    lines = second_look.run(Path(args.data), _models_dir(), Path(args.cache), verifier, limit=args.limit)
+    lines = second_look.run(Path(args.data), _models_dir(), limit=args.limit)
     print("\n".join(lines))
     return 0
 
