@@ -56,6 +56,7 @@ eval: install ## accuracy on $(DATA), its fairness set, false flags per honest h
 	$(BIN)/interview-integrity eval-voice --data $(DATA)
 	$(BIN)/interview-integrity eval-identity --data $(DATA)
 	$(BIN)/interview-integrity eval-phone --data $(DATA)
+	$(BIN)/interview-integrity eval-second-look --data $(DATA)
 
 bench-vision: install ## per-stage p50/p95 latency and peak RSS on 640x480 frames
 	$(BIN)/interview-integrity bench-vision --data $(DATA)

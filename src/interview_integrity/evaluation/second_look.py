@@ -1,14 +1,14 @@
-"""`interview-integrity eval-second-look`: phones per image, three ways, through the service's own models:
+"""`interview-integrity eval-second-look`: phones per image, three ways, through the service's own FrameAnalyzer:
 
-- `ours alone`: FrameAnalyzer with our phone detector only, at its operating point;
-- `today's union`: FrameAnalyzer as it runs by default (our detector or a COCO detector at its bar);
-- `union + second look`: every candidate (training/verifier/proposals.py: today's detectors at the floor, the
-  hands, the ears; capped) cropped from the original image and verified; the image has a phone when a
-  candidate scores at least the verifier's operating point. Nothing else decides.
+- `ours alone`: our phone detector only, at its operating point, no second look;
+- `today's union`: our detector or a COCO detector at its bar, no second look (the service before issue 27);
+- `union + second look`: the service as it runs by default: every detector's phone box at the floor verified
+  (vision/phone/second_look.py); only what the verifier confirms is a phone.
 
-On sets the verifier never trained on and did not choose its operating point on: `phone_using` v2 test
-(people never in training; image recall), `hands_no_phone` test split and the honest test clips' frames (false
-alarms), and the dev images (phone yes and no). An image "has a phone" on a single still, before any frame vote.
+On sets the verifier never trained on and whose points were not chosen on: `phone_using` v2 test (people never
+in training; image recall), the `hands_no_phone` test split and frames of the honest test clips (false alarms),
+and the dev images with and without a phone. An image "has a phone" on a single still, before any frame vote;
+honest videos, where votes over frames decide, are measured by `eval` on the honest folder (flags per hour).
 """
 
 from __future__ import annotations
@@ -17,28 +17,25 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from interview_integrity.config import VisionSettings
-from interview_integrity.stats import Proportion
-from interview_integrity.training.verifier import dataset
-from interview_integrity.training.verifier.judge import best_scores, candidate_crops
+from interview_integrity.evaluation.stats import Proportion
+from interview_integrity.training.verifier import sources
 from interview_integrity.training.verifier.sources import Image
 from interview_integrity.vision.analyzer import FrameAnalyzer
-from interview_integrity.vision.phone.candidates import CAP
-from interview_integrity.vision.phone.verifier import THRESHOLD, Verifier
 
-# the reported set -> (its split, whether its images hold a phone); phone_using's one phone-free test image is
-# left out of its recall
-SETS: dict[str, tuple[str, bool]] = {
-    "phone_using v2 test": ("phone_using-test", True),
-    "hands_no_phone test": ("hands_no_phone-test", False),
-    "honest test frames": ("honest-test", False),
-    "dev phone images": ("dev-yes", True),
-    "dev phone=no images": ("dev-no", False),
+# the reported set -> (how to read it, whether its images hold a phone)
+SETS: dict[str, tuple[Callable[[Path], list[Image]], bool]] = {
+    "phone_using v2 test": (lambda data: [i for i in sources.phone_using(data, "test") if len(i.phones)], True),
+    "hands_no_phone test": (lambda data: sources.hands_no_phone(data, "test"), False),
+    "honest test frames": (lambda data: sources.honest(data, "test"), False),
+    "dev phone images": (lambda data: sources.dev_images(data)[0], True),
+    "dev phone=no images": (lambda data: sources.dev_images(data)[1], False),
 }
-ANALYZERS: dict[str, dict[str, object]] = {"ours alone": {"detectors": ["phone"]}, "today's union": {}}
-SECOND_LOOK = "union + second look"
+CONFIGS: dict[str, dict[str, object]] = {
+    "ours alone": {"detectors": ["phone"], "second_look": False},
+    "today's union": {"second_look": False},
+    "union + second look": {},
+}
 
 
 @dataclass
@@ -47,61 +44,51 @@ class Outcome:
     names: list[str]  # the images missed (a set with phones) or flagged (a set without)
 
 
-def _outcome(images: list[Image], hits: Iterable[bool], phones: bool) -> Outcome:
+def has_phone(analyzer: FrameAnalyzer, image: Image) -> bool:
+    """Whether FrameAnalyzer reports a `cell phone` on the image (a still: every detector runs)."""
+    return any(o.label == "cell phone" for o in analyzer.analyze(image.bgr, 0.0, identity=False).objects)
+
+
+def outcome(images: list[Image], hits: Iterable[bool], phones: bool) -> Outcome:
     flags = list(hits)
     names = [i.name for i, hit in zip(images, flags, strict=True) if hit != phones]
     return Outcome(Proportion(sum(flags), len(flags)), names)
 
 
-def analyzed(settings: VisionSettings, images: list[Image]) -> list[bool]:
-    """Whether FrameAnalyzer reports a `cell phone` on each image (a still: every detector runs)."""
-    analyzer = FrameAnalyzer(settings)
-    try:
-        return [any(o.label == "cell phone" for o in analyzer.analyze(i.bgr, 0.0).objects) for i in images]
-    finally:
-        analyzer.close()
-
-
-def verified(split: dataset.Split, keep: list[int], model: Verifier, point: float, cap: int) -> list[bool]:
-    """Whether a candidate of each image scores at least `point`."""
-    crop_sets = [candidate_crops(split.images[i], split.proposals[i], cap) for i in keep]
-    scores = best_scores(model.scores, crop_sets) if crop_sets else np.zeros(0)
-    return [bool(s >= point) for s in scores]
-
-
 def run(
-    data: Path,
-    models_dir: Path,
-    cache: Path,
-    verifier: Path | None = None,
-    point: float = THRESHOLD,
-    cap: int = CAP,
-    limit: int | None = None,
-    progress: Callable[[Iterable[str]], Iterator[str]] = iter,
+    data: Path, models_dir: Path, limit: int | None = None, progress: Callable[[list[str]], Iterator[str]] = iter
 ) -> list[str]:
-    names = tuple(dict.fromkeys(split for split, _ in SETS.values()))
-    splits = {s.name: s for s in dataset.load(names, data, models_dir, cache, limit, lambda _: None)}
-    model = Verifier(verifier) if verifier is not None else Verifier.packaged()
-    results: dict[str, dict[str, Outcome]] = {name: {} for name in [*ANALYZERS, SECOND_LOOK]}
-    for set_name in progress(list(SETS)):
-        split_name, phones = SETS[set_name]
-        split = splits[split_name]
-        keep = [i for i, image in enumerate(split.images) if split_name.startswith("dev") or image.has_phone == phones]
-        images = [split.images[i] for i in keep]
-        for config, overrides in ANALYZERS.items():
-            settings = VisionSettings.model_validate({"models_dir": models_dir, **overrides})
-            results[config][set_name] = _outcome(images, analyzed(settings, images), phones)
-        results[SECOND_LOOK][set_name] = _outcome(images, verified(split, keep, model, point, cap), phones)
-    return table(results, point, cap)
+    analyzers = {
+        name: FrameAnalyzer(VisionSettings.model_validate({"models_dir": models_dir, **overrides}))
+        for name, overrides in CONFIGS.items()
+    }
+    results: dict[str, dict[str, Outcome]] = {name: {} for name in CONFIGS}
+    try:
+        for set_name in progress(list(SETS)):
+            read, phones = SETS[set_name]
+            images = read(data)[:limit]
+            for name, analyzer in analyzers.items():
+                results[name][set_name] = outcome(images, (has_phone(analyzer, i) for i in images), phones)
+    finally:
+        for analyzer in analyzers.values():
+            analyzer.close()
+    return table(results)
 
 
-def table(results: dict[str, dict[str, Outcome]], point: float, cap: int) -> list[str]:
-    lines = [f"phones per image (one still); second look at >= {point:.3f}, at most {cap} candidates an image:"]
+def table(results: dict[str, dict[str, Outcome]]) -> list[str]:
+    sets = list(SETS)
+    lines = ["phones per image (one still each), 95% intervals:", f"  {'':20} " + " | ".join(f"{s:>24}" for s in sets)]
+    lines.append(f"  {'':20} " + " | ".join(f"{'found' if SETS[s][1] else 'false alarms':>24}" for s in sets))
     for config, by_set in results.items():
-        for set_name, outcome in by_set.items():
-            phones = SETS[set_name][1]
-            lines.append(f"  {config:20} {set_name:20} {'found' if phones else 'false alarms':12} {outcome.flagged}")
-            if set_name.startswith("dev"):
-                shown = ", ".join(n.removeprefix("dev/") for n in outcome.names) or "-"
-                lines.append(f"    {'missed' if phones else 'flagged'}: {shown}")
+        cells = [f"{_cell(by_set[s].flagged):>24}" for s in sets]
+        lines.append(f"  {config:20} " + " | ".join(cells))
+    for config, by_set in results.items():
+        for set_name in ("dev phone images", "dev phone=no images"):
+            shown = ", ".join(n.removeprefix("dev/") for n in by_set[set_name].names) or "-"
+            lines.append(f"  {config}, {set_name}, {'missed' if SETS[set_name][1] else 'flagged'}: {shown}")
     return lines
+
+
+def _cell(p: Proportion) -> str:
+    low, high = p.interval
+    return f"{p.hits}/{p.total} {100 * (p.value or 0.0):.1f}% ({100 * low:.1f}-{100 * high:.1f})"

@@ -21,6 +21,8 @@ from interview_integrity.vision.gaze import estimate_gaze
 from interview_integrity.vision.landmarks import FaceLandmarker, FaceMesh
 from interview_integrity.vision.mouth import mouth_measures
 from interview_integrity.vision.objects import ObjectDetector, fuse
+from interview_integrity.vision.phone.candidates import PHONE_LABEL
+from interview_integrity.vision.phone.second_look import FLOOR_BARS
 from interview_integrity.vision.pool import ModelPool, ModelSet
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
@@ -171,7 +173,7 @@ class FrameAnalyzer:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         height, width = image.shape[:2]
-        factor = 1.0
+        original, factor = image, 1.0
         if max(height, width) > self.settings.analysis_max_side:
             factor = max(height, width) / self.settings.analysis_max_side
             image = cv2.resize(image, (round(width / factor), round(height / factor)), interpolation=cv2.INTER_AREA)
@@ -210,6 +212,14 @@ class FrameAnalyzer:
                 spent |= beside_spent
             timings |= spent
             objects = fuse(per_detector, self._thresholds, self._one_class) if detect_objects else []
+            if detect_objects and models.second_look is not None:
+                # only the phones the second look verifies are phones (vision/phone/second_look.py)
+                tick = time.perf_counter()
+                floor = fuse(per_detector, dict.fromkeys(per_detector, FLOOR_BARS), self._one_class)
+                faces_here = [found.face.box for found in detected]
+                phones = models.second_look.phones(original, rgb, factor, floor, faces_here, objects)
+                objects = [o for o in objects if o.label != PHONE_LABEL] + phones
+                timings["second_look"] = (time.perf_counter() - tick) * 1000
 
         faces = [found.face for found in detected]
         if factor != 1.0:

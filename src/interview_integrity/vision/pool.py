@@ -15,6 +15,7 @@ from interview_integrity.config import VisionSettings
 from interview_integrity.vision.detectors import embedder, object_detectors
 from interview_integrity.vision.faces import FaceDetector
 from interview_integrity.vision.landmarks import FaceLandmarker
+from interview_integrity.vision.phone.second_look import SecondLook
 
 
 class ModelSet:
@@ -23,6 +24,11 @@ class ModelSet:
         self.faces = FaceDetector(settings, self.landmarker)
         self.objects = object_detectors(settings)
         self.embedder = embedder(settings)
+        self.second_look = None
+        if settings.second_look and self.objects:
+            self.second_look = SecondLook(
+                hands="hands" in settings.second_look_regions, ears="ears" in settings.second_look_regions
+            )
 
     def close(self) -> None:
         self.faces.close()

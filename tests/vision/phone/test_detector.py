@@ -31,7 +31,9 @@ def test_the_detector_returns_phone_boxes_inside_the_image() -> None:
 
 @pytest.fixture(scope="module")
 def with_ours() -> FrameAnalyzer:
-    return FrameAnalyzer(VisionSettings(detectors=["ssdlite", "phone"], coco_phones_too=False, parallel_objects=False))
+    return FrameAnalyzer(
+        VisionSettings(detectors=["ssdlite", "phone"], coco_phones_too=False, parallel_objects=False, second_look=False)
+    )
 
 
 def test_with_our_detector_phones_come_from_it_and_the_rest_from_coco(with_ours: FrameAnalyzer) -> None:

@@ -3,8 +3,7 @@
 Trained by `interview-integrity train-verifier` (training/verifier/, docs/MODELS.md "The second look"): a
 cut MobileNetV2 and a small head, in the package as `phone_verifier.onnx`, float32 (its weights stored as
 float16). Every candidate of a frame is cropped from the ORIGINAL frame with context (crop.py) and all crops go
-through the network in one batch. A candidate is a phone when its score is at least `THRESHOLD`, the operating
-point chosen on the validation splits.
+through the network in one batch. Which scores make a phone is second_look.py's decision.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from interview_integrity.vision.phone.crop import SIZE, crops
 MODEL_FILE = "phone_verifier.onnx"
 PACKAGED = Path(__file__).with_name(MODEL_FILE)
 INPUT, OUTPUT = "Preprocessor/sub", "phone"
-THRESHOLD = 0.8683  # chosen on the valid splits by train-verifier (its metrics.json: operating_point)
 
 
 def to_input(crops_bgr: Array) -> Array:
