@@ -93,11 +93,41 @@ def weighted_nms(corners: Array, keypoints: Array, scores: Array) -> list[tuple[
     return merged
 
 
-class BlazeFace:
-    """One BlazeFace model. Not thread-safe: each worker thread has its own (see FrameAnalyzer)."""
+@dataclass(frozen=True)
+class Letterbox:
+    """Where a frame sits in a model's square input: its longer side fills it, the shorter one is padded equally."""
 
-    def __init__(self, spec: BlazeFaceSpec, min_score: float) -> None:
-        self._spec = spec
+    size: int
+    x0: int
+    y0: int
+    new_w: int
+    new_h: int
+
+    @classmethod
+    def of(cls, width: int, height: int, size: int) -> Letterbox:
+        scale = size / max(height, width)
+        new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
+        return cls(size, (size - new_w) // 2, (size - new_h) // 2, new_w, new_h)
+
+    @property
+    def offset(self) -> Array:
+        """The padding before the frame, as a share of the input (x, y)."""
+        return np.array([self.x0, self.y0], np.float64) / self.size
+
+    @property
+    def content(self) -> Array:
+        """The frame's share of the input (x, y)."""
+        return np.array([self.new_w, self.new_h], np.float64) / self.size
+
+
+class AnchorModel:
+    """A MediaPipe SSD model on LiteRT (BlazeFace, the palm detector): the frame letterboxed into its input with
+    black padding, scores and boxes decoded against its anchors, overlapping boxes merged as MediaPipe merges
+    them. Not thread-safe (one interpreter): each worker thread has its own."""
+
+    def __init__(self, spec: BlazeFaceSpec, min_score: float, keypoints: int, pixels: tuple[float, float]) -> None:
+        """`keypoints`: how many the model gives a box; `pixels`: the range (low, high) it wants pixels in."""
+        self._spec, self._keypoints, self._pixels = spec, keypoints, pixels
         self._min_logit = float(np.log(min_score / (1.0 - min_score)))
         self._anchors = anchor_centres(spec)
         self._interpreter = Interpreter(model_path=str(mediapipe_file(spec.model)), num_threads=1)
@@ -108,36 +138,47 @@ class BlazeFace:
         if len(self._anchors) != int(outputs[0]["shape"][1]):
             raise ValueError(f"{spec.model}: {len(self._anchors)} anchors for {outputs[0]['shape'][1]} outputs")
 
-    def detect(self, rgb: Array) -> list[RawDetection]:
+    def _run(self, rgb: Array) -> tuple[list[tuple[Array, Array, float]], Letterbox]:
+        """The merged (corners, keypoints, score) of an RGB uint8 frame, relative to the model's input, and
+        the letterbox that maps them back to the frame."""
         size = self._spec.size
-        height, width = rgb.shape[:2]
-        # letterbox: the frame's longer side fills the input, the shorter one is padded equally
-        scale = size / max(height, width)
-        new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
-        x0, y0 = (size - new_w) // 2, (size - new_h) // 2
-        pad_x, pad_y = x0 / size, y0 / size
-        canvas = np.full((size, size, 3), -1.0, dtype=np.float32)  # black padding, as MediaPipe's
-        resized = cv2.resize(rgb, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
-        canvas[y0 : y0 + new_h, x0 : x0 + new_w] = resized.astype(np.float32) / 127.5 - 1.0
+        box = Letterbox.of(rgb.shape[1], rgb.shape[0], size)
+        low, high = self._pixels
+        canvas = np.full((size, size, 3), low, dtype=np.float32)  # black padding, as MediaPipe's
+        resized = cv2.resize(rgb, (box.new_w, box.new_h), interpolation=cv2.INTER_LINEAR)
+        canvas[box.y0 : box.y0 + box.new_h, box.x0 : box.x0 + box.new_w] = (
+            resized.astype(np.float32) / (255.0 / (high - low)) + low
+        )
         self._interpreter.set_tensor(self._input, canvas[None])
         self._interpreter.invoke()
         logits = self._interpreter.get_tensor(self._scores_index).reshape(-1)
         keep = logits >= self._min_logit
         if not keep.any():
-            return []
-        raw = self._interpreter.get_tensor(self._boxes_index).reshape(-1, 16)[keep] / size
+            return [], box
+        raw = self._interpreter.get_tensor(self._boxes_index).reshape(-1, 4 + 2 * self._keypoints)[keep] / size
         anchors = self._anchors[keep]
         scores = 1.0 / (1.0 + np.exp(-np.clip(logits[keep], -_SCORE_CLIP, _SCORE_CLIP)))
         centre = raw[:, 0:2] + anchors
         half = raw[:, 2:4] / 2
         corners = np.concatenate([centre - half, centre + half], axis=1)
-        keypoints = raw[:, 4:].reshape(-1, 6, 2) + anchors[:, None, :]
+        keypoints = raw[:, 4:].reshape(-1, self._keypoints, 2) + anchors[:, None, :]
+        return weighted_nms(corners, keypoints, scores), box
+
+
+class BlazeFace(AnchorModel):
+    """One BlazeFace model. Not thread-safe: each worker thread has its own (see FrameAnalyzer)."""
+
+    def __init__(self, spec: BlazeFaceSpec, min_score: float) -> None:
+        super().__init__(spec, min_score, keypoints=6, pixels=(-1.0, 1.0))
+
+    def detect(self, rgb: Array) -> list[RawDetection]:
+        merged, letterbox = self._run(rgb)
         # undo the letterbox: input-relative -> frame-relative
-        content = np.array([new_w / size, new_h / size])
+        offset, content = letterbox.offset, letterbox.content
         out = []
-        for box, points, score in weighted_nms(corners, keypoints, scores):
-            (bx0, by0), (bx1, by1) = (box[:2] - [pad_x, pad_y]) / content, (box[2:] - [pad_x, pad_y]) / content
-            eyes = (points[:2] - [pad_x, pad_y]) / content
+        for box, points, score in merged:
+            (bx0, by0), (bx1, by1) = (box[:2] - offset) / content, (box[2:] - offset) / content
+            eyes = (points[:2] - offset) / content
             out.append(
                 RawDetection(
                     xmin=float(bx0),

@@ -11,20 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 
 from interview_integrity.vision.arrays import Array
-from interview_integrity.vision.blazeface import BlazeFaceSpec, anchor_centres, weighted_nms
-from interview_integrity.vision.model_files import mediapipe_file
+from interview_integrity.vision.blazeface import AnchorModel, BlazeFaceSpec
 
 LITE = BlazeFaceSpec("palm_detection/palm_detection_lite.tflite", 192, (8, 16), (2, 6))
 FULL = BlazeFaceSpec("palm_detection/palm_detection_full.tflite", 192, (8, 16), (2, 6))
 KEYPOINTS = 7
 WRIST, MIDDLE_BASE = 0, 2
 MIN_SCORE = 0.5  # the graph's own threshold
-_SCORE_CLIP = 100.0
 
 
 @dataclass(frozen=True)
@@ -47,49 +43,20 @@ class Palm:
         return float(self.keypoints[MIDDLE_BASE, 0]), float(self.keypoints[MIDDLE_BASE, 1])
 
 
-class PalmDetector:
+class PalmDetector(AnchorModel):
     """Palms of a whole RGB frame. Not thread-safe (one LiteRT interpreter): one per worker."""
 
     def __init__(self, spec: BlazeFaceSpec = LITE, min_score: float = MIN_SCORE) -> None:
-        self._spec = spec
-        self._min_logit = float(np.log(min_score / (1.0 - min_score)))
-        self._anchors = anchor_centres(spec)
-        self._interpreter = Interpreter(model_path=str(mediapipe_file(spec.model)), num_threads=1)
-        self._interpreter.allocate_tensors()
-        self._input = self._interpreter.get_input_details()[0]["index"]
-        outputs = sorted(self._interpreter.get_output_details(), key=lambda d: int(d["shape"][-1]))
-        self._scores_index, self._boxes_index = outputs[0]["index"], outputs[1]["index"]
-        if len(self._anchors) != int(outputs[0]["shape"][1]):
-            raise ValueError(f"{spec.model}: {len(self._anchors)} anchors for {outputs[0]['shape'][1]} outputs")
+        super().__init__(spec, min_score, keypoints=KEYPOINTS, pixels=(0.0, 1.0))  # pixels in [0, 1]
 
     def detect(self, rgb: Array) -> list[Palm]:
         """The palms of an RGB uint8 frame, best first, in the frame's pixels."""
-        size = self._spec.size
-        height, width = rgb.shape[:2]
-        scale = size / max(height, width)
-        new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
-        x0, y0 = (size - new_w) // 2, (size - new_h) // 2
-        canvas = np.zeros((size, size, 3), dtype=np.float32)  # BORDER_ZERO padding, as the graph's
-        resized = cv2.resize(rgb, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
-        canvas[y0 : y0 + new_h, x0 : x0 + new_w] = resized.astype(np.float32) / 255.0
-        self._interpreter.set_tensor(self._input, canvas[None])
-        self._interpreter.invoke()
-        logits = self._interpreter.get_tensor(self._scores_index).reshape(-1)
-        keep = logits >= self._min_logit
-        if not keep.any():
-            return []
-        raw = self._interpreter.get_tensor(self._boxes_index).reshape(-1, 4 + 2 * KEYPOINTS)[keep] / size
-        anchors = self._anchors[keep]
-        scores = 1.0 / (1.0 + np.exp(-np.clip(logits[keep], -_SCORE_CLIP, _SCORE_CLIP)))
-        centre = raw[:, 0:2] + anchors
-        half = raw[:, 2:4] / 2
-        corners = np.concatenate([centre - half, centre + half], axis=1)
-        keypoints = raw[:, 4:].reshape(-1, KEYPOINTS, 2) + anchors[:, None, :]
+        merged, letterbox = self._run(rgb)
         # input-relative -> frame pixels: undo the letterbox, then scale
-        offset = np.array([x0, y0], np.float64) / size
-        to_pixels = np.array([width, height], np.float64) / (np.array([new_w, new_h], np.float64) / size)
+        offset = letterbox.offset
+        to_pixels = np.array([rgb.shape[1], rgb.shape[0]], np.float64) / letterbox.content
         palms = []
-        for box, points, score in weighted_nms(corners, keypoints, scores):
+        for box, points, score in merged:
             (bx0, by0), (bx1, by1) = (box[:2] - offset) * to_pixels, (box[2:] - offset) * to_pixels
             palms.append(
                 Palm(
