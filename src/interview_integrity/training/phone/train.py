@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import cv2
 import numpy as np
 import onnx
 import torch
 from tqdm import tqdm
 
+from interview_integrity.training import runs
 from interview_integrity.training.phone import data as datasets
 from interview_integrity.training.phone.augment import augment, to_input
 from interview_integrity.training.phone.data import Sample
@@ -290,11 +290,7 @@ def _export(
 
 def train(config: TrainConfig, say: Callable[[str], None] = print) -> TrainResult:
     started = time.time()
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
-    torch.use_deterministic_algorithms(True, warn_only=True)
-    cv2.setNumThreads(1)
-    config.out.mkdir(parents=True, exist_ok=True)
+    runs.start(config.seed, config.threads, config.out)
     data = _load(config, say)
     fit = _Fit(config, data)
     log: list[EpochLog] = []

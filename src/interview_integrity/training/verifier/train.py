@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import onnx
 import torch
 from torch.nn import functional
 
+from interview_integrity.training import runs
 from interview_integrity.training.verifier import dataset
 from interview_integrity.training.verifier.augment import LABELLED_JITTER, PROPOSED_JITTER, jittered, photometric
 from interview_integrity.training.verifier.judge import best_scores, candidate_crops, operating_point, rate
@@ -157,11 +157,7 @@ def _proportion(value: Any) -> dict[str, Any]:
 
 def train(config: VerifierConfig, say: Callable[[str], None] = print) -> dict[str, Any]:
     started = time.time()
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
-    torch.use_deterministic_algorithms(True, warn_only=True)
-    cv2.setNumThreads(1)
-    config.out.mkdir(parents=True, exist_ok=True)
+    runs.start(config.seed, config.threads, config.out)
     cache = config.cache or config.out
 
     def load(names: tuple[str, ...]) -> list[dataset.Split]:
