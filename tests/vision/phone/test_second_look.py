@@ -105,3 +105,16 @@ def test_switched_off_the_detectors_phones_are_reported_unverified() -> None:
     image = next(i for i in sources.dev_images(DATA)[0] if "screen_shown" in i.name)
     phones = _phones(analyzer, image.bgr)
     assert phones and all(p.second_look is None for p in phones)
+
+
+def test_a_box_nobody_vouches_for_inside_a_laptop_is_not_a_phone() -> None:
+    """A touchpad or a key block looks like a phone to a crop that sees only it; a detector that knows laptops
+    saw the laptop around it. A phone a detector reported there at its bar still counts."""
+    frame = np.zeros((480, 640, 3), np.uint8)
+    laptop = DetectedObject(label="laptop", confidence=0.8, box=Box(x=80, y=60, width=300, height=200), partial=False)
+    look = _look({100.0: 0.99, 300.0: 0.99})
+    floor = [_floor(100.0), _floor(300.0)]
+    phones = look.phones(frame, frame, 1.0, floor, [], [laptop])
+    assert phones == []
+    phones = look.phones(frame, frame, 1.0, floor, [], [laptop, _floor(300.0, 0.6)])
+    assert [p.box.x for p in phones] == [300.0]

@@ -38,6 +38,9 @@ ALONE = 0.97
 FLOOR_BARS = ObjectThresholds(cell_phone=FLOOR, partial_penalty=0.0)
 _SAME_PHONE_IOU = 0.3
 _BACKED_IOU = 0.5
+# the parts of a laptop, keyboard or screen look like phones to a crop that sees only them (a touchpad, a key
+# block, a dark window): the multi-class detectors were taught those objects, the verifier was not
+DEVICES = frozenset({"laptop", "keyboard", "tv"})
 _INSIDE = 0.8
 
 
@@ -46,10 +49,13 @@ class Verified:
     candidate: Candidate
     score: float  # the verifier's: how surely the crop holds a phone, 0-1
     backed: bool = False  # a detector reported a phone here at its own bar
+    on_device: bool = False  # it lies in a laptop, keyboard or screen a detector reported at its bar
 
     @property
     def is_phone(self) -> bool:
-        return self.score >= (BACKED if self.backed else ALONE)
+        if self.backed:
+            return self.score >= BACKED
+        return not self.on_device and self.score >= ALONE
 
 
 def _scaled_box(box: Box, factor: float) -> Box:
@@ -120,9 +126,16 @@ class SecondLook:
         `factor`; the phones come back in those pixels, surest first, one per place."""
         up = [o.model_copy(update={"box": _scaled_box(o.box, factor)}) for o in floor if o.label == PHONE_LABEL]
         bars = [_scaled_box(o.box, factor) for o in reported if o.label == PHONE_LABEL]
+        devices = [_scaled_box(o.box, factor) for o in reported if o.label in DEVICES]
         looked = self.look(original, up, [_scaled_box(f, factor) for f in faces], self.hands(rgb, factor))
         found = [
-            Verified(v.candidate, v.score, any(v.candidate.box.iou(b) >= _BACKED_IOU for b in bars)) for v in looked
+            Verified(
+                v.candidate,
+                v.score,
+                backed=any(v.candidate.box.iou(b) >= _BACKED_IOU for b in bars),
+                on_device=any(_inside(v.candidate.box, d) >= _INSIDE for d in devices),
+            )
+            for v in looked
         ]
         height, width = original.shape[:2]
         kept: list[Verified] = []
