@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -60,3 +61,26 @@ async def test_the_answer_is_written_once_and_sent_as_it_was_kept(pipeline: Pipe
     # an answer read back from the store is written anew, with what differs from the first one
     again = await pipeline.frames.analyze(session.id, None, jpeg("faces2_portraits.jpg"), 0.0, frame_id="f0")
     assert json.loads(again.json_text()) == {**json.loads(result.json_text()), "resent": True}
+
+
+async def test_a_lone_first_frame_does_not_wait_for_frames_that_are_not_coming(
+    pipeline: Pipeline, metrics: Metrics
+) -> None:
+    session = await pipeline.sessions.start("cand", None, {}, owner=None)
+    for t in (5.0, 5.2):  # the session's first two frames, sent one after the other with the client's timestamps
+        await pipeline.frames.analyze(session.id, None, jpeg("face1_grace_hopper.jpg"), t)
+    waited = metrics.registry.get_sample_value("ii_frame_stage_seconds_sum", {"stage": "wait"})
+    assert waited is not None and waited < 0.3  # not the 0.5 s window, twice
+
+
+async def test_first_frames_that_race_are_still_analysed_in_time_order(pipeline: Pipeline) -> None:
+    session = await pipeline.sessions.start("cand", None, {}, owner=None)
+
+    async def late(t: float) -> FrameResult:
+        await asyncio.sleep(0.01)  # sent with the other, a little behind it
+        return await pipeline.frames.analyze(session.id, None, jpeg("face1_grace_hopper.jpg"), t)
+
+    ahead, behind = await asyncio.gather(
+        pipeline.frames.analyze(session.id, None, jpeg("face1_grace_hopper.jpg"), 0.4), late(0.2)
+    )
+    assert (behind.frame_index, ahead.frame_index) == (0, 1)

@@ -15,7 +15,7 @@ stale record; it answers 503 and the frame is sent again.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -158,6 +158,7 @@ class FramePath:
         self._access = access
         self._webhooks = webhooks
         self._metrics = metrics
+        self._ahead: dict[str, int] = {}  # frames of each session arrived here and not yet in its line
 
     async def analyze(
         self,
@@ -188,17 +189,40 @@ class FramePath:
         frame_id: str | None,
         in_order: bool,
     ) -> FrameResult:
-        record = await self._access.active(session_id, owner)
-        # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
-        name = Named(on_clock(timestamp, received - record.created_at), timestamp, frame_id)
-        resent = await self._resent(record, name)
-        if resent is not None:
-            return resent
-        with self._workers.claim():
-            waiting = time.perf_counter()
-            # a frame timed on arrival is later than every frame that arrived before it: nothing to wait for
-            async with self._access.store.turn(session_id, name.time_s, reorder=timestamp is not None and not in_order):
-                return await self._in_turn(session_id, owner, frame, name, received, waiting)
+        with self._arriving(session_id) as joined:
+            record = await self._access.active(session_id, owner)
+            # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
+            name = Named(on_clock(timestamp, received - record.created_at), timestamp, frame_id)
+            resent = await self._resent(record, name)
+            if resent is not None:
+                return resent
+            with self._workers.claim():
+                waiting = time.perf_counter()
+                joined()
+                # a frame timed on arrival is later than every frame that arrived before it: nothing to wait for
+                reorder = timestamp is not None and not in_order
+                async with self._access.store.turn(session_id, name.time_s, reorder, lambda: session_id in self._ahead):
+                    return await self._in_turn(session_id, owner, frame, name, received, waiting)
+
+    @contextmanager
+    def _arriving(self, session_id: str) -> Iterator[Callable[[], None]]:
+        """Counts the frame among its session's frames on their way into the line until it joins it (or leaves):
+        a session's first frames wait for the others only when there are others (stores/lines.py)."""
+        self._ahead[session_id] = self._ahead.get(session_id, 0) + 1
+        left = False
+
+        def join() -> None:
+            nonlocal left
+            if not left:
+                left = True
+                self._ahead[session_id] -= 1
+                if not self._ahead[session_id]:
+                    del self._ahead[session_id]
+
+        try:
+            yield join
+        finally:
+            join()
 
     async def _resent(self, record: SessionRecord, name: Named) -> FrameResult | None:
         """The kept answer when the request names a frame the session analysed already."""
