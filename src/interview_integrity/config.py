@@ -236,8 +236,17 @@ class FrameSettings(BaseModel):
         description="...or until the session's frames have waited this long with none analysed (since the first "
         "arrived or the last turn ended): then the earliest goes. Frames sent "
         "together reach the server up to a few hundred milliseconds apart on a loaded client; a frame that arrives "
-        "after a later one was analysed can only be refused (409). It costs a session's first two frames and a "
-        "frame after a skipped one up to this long, and nothing to frames sent in order.",
+        "after a later one was analysed can only be refused (409). It costs a frame after a skipped one up to this "
+        "long, a session's first two frames as long only when other frames of the session are waiting or on their "
+        "way (window_alone_s), and nothing to frames sent in order.",
+    )
+    window_alone_s: float = Field(
+        0.05,
+        ge=0,
+        le=10,
+        description="A session's first two frames (no usual interval yet: nothing says what comes next) with no "
+        "other frame of the session waiting or on its way in the process wait only this long, for frames sent "
+        "with them (a few milliseconds behind), not window_s.",
     )
     answers_kept: int = Field(
         64,

@@ -19,6 +19,14 @@ class Metrics:
             buckets=(0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.25, 0.5, 1, 2, 5),
             registry=self.registry,
         )
+        self.stages = Histogram(
+            "ii_frame_stage_seconds",
+            "Where a frame's time goes in the service: waiting its turn and a worker, decoding, the models, the "
+            "rules, the store, writing the answer.",
+            ["stage"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.07, 0.1, 0.25, 0.5, 1),
+            registry=self.registry,
+        )
         self.active_sessions = Gauge("ii_active_sessions", "Active sessions in the store.", registry=self.registry)
         self.events = Counter("ii_events_total", "Events opened, by type.", ["type"], registry=self.registry)
         self.errors = Counter("ii_errors_total", "Error responses, by code.", ["code"], registry=self.registry)

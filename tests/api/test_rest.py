@@ -4,6 +4,9 @@ import time
 
 import httpx
 
+from interview_integrity.bench.service import parse_stage_totals
+from interview_integrity.service.frames import STAGES
+from interview_integrity.service.results import FrameResult
 from tests.api.conftest import b64, jpeg
 from tests.servers import ServiceProcess
 
@@ -141,3 +144,25 @@ def test_an_idempotency_key_starts_one_session(service: ServiceProcess) -> None:
         assert client.delete(f"/sessions/{first.json()['session_id']}").status_code in (200, 204)
         spent = client.post("/start-session", json={"candidate_id": "idem"}, headers=key)
         assert spent.status_code == 409 and spent.json()["error"]["code"] == "idempotency_key_spent"
+
+
+def test_a_frames_answer_is_its_models_json_and_the_frame_is_timed(service: ServiceProcess) -> None:
+    with httpx.Client(base_url=service.url, timeout=60) as client:
+        before = parse_stage_totals(client.get("/metrics").text)
+        session_id = start(client)
+        body = {"frame": b64("faces2_portraits.jpg"), "timestamp": 0.0, "frame_id": "a"}
+        first = client.post(f"/sessions/{session_id}/frames", json=body)
+        assert first.status_code == 200 and first.headers["content-type"] == "application/json"
+        data = first.json()
+        assert data == FrameResult.model_validate(data).model_dump(mode="json")
+        assert set(data) == set(FrameResult.model_fields) and data["faces"]["count"] == 2
+        files = {"frame": ("f.jpg", jpeg("face1_grace_hopper.jpg"), "image/jpeg")}
+        upload = client.post("/analyze-frame", data={"session_id": session_id, "timestamp": "0.2"}, files=files)
+        assert upload.json() == FrameResult.model_validate(upload.json()).model_dump(mode="json")
+        # sent again: the kept answer, word for word but for `resent`
+        again = client.post(f"/sessions/{session_id}/frames", json=body).json()
+        assert again == {**data, "resent": True}
+        after = parse_stage_totals(client.get("/metrics").text)
+    for stage in STAGES:  # the two frames analysed here, each stage once
+        assert after[stage][1] - before.get(stage, (0.0, 0.0))[1] == 2, stage
+    assert after["models"][0] > before.get("models", (0.0, 0.0))[0]

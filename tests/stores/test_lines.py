@@ -33,9 +33,16 @@ def test_the_window_rule() -> None:
     assert window.ready(1.2, True, 1, 0.0, last=1.0, interval=0.2)
     assert not window.ready(1.4, True, 1, 0.0, last=1.0, interval=0.2)  # the frame at 1.2 may be on its way
     assert window.ready(1.0, True, 1, 0.0, last=1.0, interval=0.2)  # sent again, or late: answered at once
-    # no usual interval yet (the session's second frame), or no frame yet: nothing says what comes next
+    # no usual interval yet (the session's second frame), or no frame yet: nothing says what comes next, so
+    # frames of the session that wait or are on their way wait for each other...
     assert not window.ready(0.2, True, 3, 0.0, last=0.0, interval=0.0)
     assert not window.ready(0.0, True, 2, 0.0, last=None, interval=None)
+    assert not window.ready(0.0, True, 1, 0.1, last=None, interval=None, company=True)
+    # ...and a frame alone waits only for frames sent with it
+    assert not window.ready(0.0, True, 1, 0.0, last=None, interval=None)
+    assert window.ready(0.0, True, 1, 0.05, last=None, interval=None)
+    assert window.ready(0.2, True, 1, 0.05, last=0.0, interval=None)
+    assert not window.ready(1.4, True, 1, 0.05, last=1.0, interval=0.2)  # a gap after a known interval: the window
     # until the window is full or has run out
     assert window.ready(1.4, True, 8, 0.0, last=1.0, interval=0.2)
     assert window.ready(1.4, True, 2, 0.5, last=1.0, interval=0.2)
@@ -87,6 +94,25 @@ async def test_a_frame_that_came_early_waits_for_the_earlier_one_until_the_windo
     started = time.monotonic()
     await frame(2.4)
     assert 0.25 < time.monotonic() - started < 1.0
+
+
+async def test_a_lone_first_frame_goes_at_once_and_racing_first_frames_line_up() -> None:
+    session = Session()
+    line = lines(Window(frames=8, seconds=0.5), session)
+    order: list[float] = []
+
+    async def frame(session_id: str, t: float, delay: float = 0.0) -> float:
+        await asyncio.sleep(delay)
+        arrived = time.monotonic()
+        async with line.turn(session_id, t):
+            order.append(t)
+            session.applied(t)
+        return time.monotonic() - arrived
+
+    assert await frame("a", 0.4) < 0.25
+    session.last = session.interval = None
+    await asyncio.gather(frame("b", 0.4), frame("b", 0.2, delay=0.01))
+    assert order == [0.4, 0.2, 0.4]
 
 
 async def test_frames_in_order_never_wait() -> None:

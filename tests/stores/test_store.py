@@ -187,6 +187,30 @@ async def test_frames_queued_behind_a_slow_frame_still_wait_for_an_earlier_one(s
     assert order == [1.2, 1.4, 1.6]
 
 
+async def test_a_lone_first_frame_goes_without_the_window_and_racing_ones_line_up(store: SessionStore) -> None:
+    order: list[float] = []
+
+    async def frame(session_id: str, t: float, delay: float = 0.0, company: bool = False) -> float:
+        await asyncio.sleep(delay)
+        arrived = time.monotonic()
+        async with store.turn(session_id, t, company=lambda: company):
+            order.append(t)
+            await store.update(session_id, lambda r: applied(r, t))
+        return time.monotonic() - arrived
+
+    await store.create(record("s"))
+    assert await frame("s", 0.4) < 0.3  # alone: not the 0.5 s window
+    assert await frame("s", 0.6) < 0.3  # the second frame too (no usual interval yet)
+    # a new session's first frames sent together, the later one a little ahead: they wait for each other
+    await store.create(record("t"))
+    order.clear()
+    await asyncio.gather(frame("t", 0.4), frame("t", 0.2, delay=0.01))
+    assert order == [0.2, 0.4]
+    # a first frame with another frame of its session on its way (not in line yet) waits the window out
+    await store.create(record("u"))
+    assert 0.45 < await frame("u", 1.0, company=True) < 2.0
+
+
 async def test_redis_turns_are_exclusive_and_in_time_order_across_processes(redis_server: RedisServer) -> None:
     """Two clients stand for two replicas, each receiving half of a burst."""
     stores = [await RedisStore.connect(redis_server.url, Expiry(60, 60)) for _ in range(2)]

@@ -14,6 +14,7 @@ import pytest
 from interview_integrity.config import VisionSettings
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.faces import DetectedFace
+from interview_integrity.vision.schedule import phase_of
 from interview_integrity.vision.signals import DetectedObject, FrameSignals
 from tests.conftest import DATA, load
 
@@ -127,3 +128,16 @@ def test_a_missing_8_bit_file_falls_back_to_the_float_models(tmp_path: Path) -> 
         assert phones
     finally:
         analyzer.close()
+
+
+def test_a_streams_phase_comes_from_its_first_timestamp_and_stays(analyzer: FrameAnalyzer) -> None:
+    one, two = load("face1_grace_hopper.jpg"), load("faces2_portraits.jpg")
+    first = analyzer.analyze(one, 0.0123456).schedule
+    assert first is not None and first.phase == phase_of(0.0123456) > 0
+    # the same time, other pixels (another encoding of the frame): the same phase, so the same plan
+    other = analyzer.analyze(two, 0.0123456).schedule
+    assert other is not None and other.phase == first.phase
+    assert analyzer.analyze(one, 0.0).schedule.phase == 0.0  # type: ignore[union-attr]  # a replay from 0: as before
+    # the stream's next frames keep the phase of its first
+    following = analyzer.analyze(two, 0.2123456, schedule=first).schedule
+    assert following is not None and following.phase == first.phase

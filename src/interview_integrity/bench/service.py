@@ -7,7 +7,8 @@ as the JavaScript client sends it: a binary message on the WebSocket, POST .../a
 prints end-to-end latency percentiles, achieved frame rate, skipped frames, server CPU and peak RSS, the
 CPU the server spent on sound per session (its own `ii_audio_cpu_seconds_total`: decoding, the speech
 model, lips beside sound, the voice rules), and the raw single-frame analysis time measured in this run,
-with the ratio end-to-end / raw.
+with the ratio end-to-end / raw; then which features were on and the mean of each stage of a frame in the
+server (its own `ii_frame_stage_seconds`: queue wait, decode, models, rules, store, answer).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import httpx
@@ -33,6 +35,7 @@ import websockets
 
 from interview_integrity.bench.vision import percentile
 from interview_integrity.config import Settings
+from interview_integrity.service.frames import STAGES
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.stream import FrameStream
 from interview_integrity.vision.video import sample_frames
@@ -239,6 +242,47 @@ def cpu_seconds(process: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
+Totals = dict[str, tuple[float, float]]  # stage -> (seconds, frames) so far
+
+
+def stage_totals(url: str) -> Totals:
+    """The server's own count of where frames' time went so far (Prometheus)."""
+    return parse_stage_totals(httpx.get(url + "/metrics", timeout=10).text)
+
+
+def parse_stage_totals(metrics: str) -> Totals:
+    totals: dict[str, list[float]] = {}
+    for line in metrics.splitlines():
+        for suffix, slot in (("_sum", 0), ("_count", 1)):
+            prefix = f'ii_frame_stage_seconds{suffix}{{stage="'
+            if line.startswith(prefix):
+                stage = line[len(prefix) : line.index('"', len(prefix))]
+                totals.setdefault(stage, [0.0, 0.0])[slot] = float(line.rsplit(" ", 1)[1])
+    return {stage: (values[0], values[1]) for stage, values in totals.items()}
+
+
+def stage_means(before: Totals, after: Totals) -> str:
+    """The mean of each stage over the frames analysed between two counts."""
+    parts = []
+    for stage in STAGES:
+        seconds = after.get(stage, (0.0, 0.0))[0] - before.get(stage, (0.0, 0.0))[0]
+        frames = after.get(stage, (0.0, 0.0))[1] - before.get(stage, (0.0, 0.0))[1]
+        parts.append(f"{stage} {1000 * seconds / frames:.1f}" if frames else f"{stage} -")
+    return "mean ms a frame in the server: " + ", ".join(parts)
+
+
+def features(url: str, sound: bool) -> str:
+    return features_line(httpx.get(url + "/ready", timeout=10).json(), sound)
+
+
+def features_line(ready: dict[str, Any], sound: bool) -> str:
+    """What was on, from the server's /ready and the load's own sound."""
+    on = [f"detectors {'+'.join(ready.get('detectors', [])) or 'none'}"]
+    on += ["identity check" if ready.get("identity_check") else "no identity check"]
+    on += ["sound" if sound else "no sound"]
+    return "features on: " + ", ".join(on)
+
+
 def audio_cpu_seconds(url: str) -> float:
     """The server's own count of the CPU it spent on sound (Prometheus)."""
     for line in httpx.get(url + "/metrics", timeout=10).text.splitlines():
@@ -253,19 +297,22 @@ def run(
     frames = load_jpegs(data_dir)
     wavs = load_wavs(data_dir) if audio else []
     if url:
-        audio_before, wall_before = audio_cpu_seconds(url), time.monotonic()
+        audio_before, wall_before, stages_before = audio_cpu_seconds(url), time.monotonic(), stage_totals(url)
         tally = asyncio.run(_drive(url, frames, wavs, sessions, fps, seconds))
         audio_share = (audio_cpu_seconds(url) - audio_before) / (time.monotonic() - wall_before)
-        return _report(tally, frames, sessions, fps, seconds, None, audio_share if wavs else None)
+        where = [features(url, bool(wavs)), stage_means(stages_before, stage_totals(url))]
+        return _report(tally, frames, sessions, fps, seconds, None, audio_share if wavs else None) + where
     with served() as (url, process):
         cpu_before, wall_before = cpu_seconds(process), time.monotonic()
-        audio_before = audio_cpu_seconds(url)
+        audio_before, stages_before = audio_cpu_seconds(url), stage_totals(url)
         tally = asyncio.run(_drive(url, frames, wavs, sessions, fps, seconds))
         wall = time.monotonic() - wall_before
         cpu_share = (cpu_seconds(process) - cpu_before) / wall
         audio_share = (audio_cpu_seconds(url) - audio_before) / wall
         peak_rss_mb = peak_rss(process.pid)
-    return _report(tally, frames, sessions, fps, seconds, (cpu_share, peak_rss_mb), audio_share if wavs else None)
+        where = [features(url, bool(wavs)), stage_means(stages_before, stage_totals(url))]
+    report = _report(tally, frames, sessions, fps, seconds, (cpu_share, peak_rss_mb), audio_share if wavs else None)
+    return report + where
 
 
 def _report(

@@ -15,7 +15,10 @@ stale record; it answers 503 and the frame is sent again.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 from interview_integrity.analysis.check import SessionCheck, session_check
 from interview_integrity.analysis.engine import SessionAnalyzer
@@ -53,6 +56,42 @@ class Applied:
     result: FrameResult | None = None  # the answer, kept with the record
     sound_cpu_s: float = 0.0  # CPU time the frame's lips and the sound they settled took
     heard_opened: list[str] = field(default_factory=list)  # types of the events the settled sound opened
+
+
+# where a frame's time goes in the service (ii_frame_stage_seconds{stage}; `make bench` prints the means): waiting
+# its turn and then a free worker, decoding, the models, the rules, the store's update, writing the answer
+STAGES = ("wait", "decode", "models", "rules", "store", "answer")
+
+
+@dataclass
+class Stages:
+    """Where one applied frame's time went in the service, in seconds."""
+
+    turn: float = 0.0  # waiting for its session's turn
+    rules: float = 0.0
+    answer: float = 0.0
+    store: float = 0.0
+
+    @contextmanager
+    def timed(self, stage: Literal["rules", "answer"]) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, stage, getattr(self, stage) + time.perf_counter() - started)
+
+    def observe(self, metrics: Metrics, signals: FrameSignals) -> None:
+        timings = signals.timings_ms
+        seconds = {
+            "wait": self.turn + timings.get("queued", 0.0) / 1000,  # its turn, then a free worker
+            "decode": timings.get("decode", 0.0) / 1000,
+            "models": timings.get("total", 0.0) / 1000,
+            "rules": self.rules,
+            "store": max(0.0, self.store),
+            "answer": self.answer,
+        }
+        for stage in STAGES:
+            metrics.stages.labels(stage).observe(seconds[stage])
 
 
 @dataclass(frozen=True)
@@ -119,6 +158,7 @@ class FramePath:
         self._access = access
         self._webhooks = webhooks
         self._metrics = metrics
+        self._ahead: dict[str, int] = {}  # frames of each session arrived here and not yet in its line
 
     async def analyze(
         self,
@@ -149,16 +189,40 @@ class FramePath:
         frame_id: str | None,
         in_order: bool,
     ) -> FrameResult:
-        record = await self._access.active(session_id, owner)
-        # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
-        name = Named(on_clock(timestamp, received - record.created_at), timestamp, frame_id)
-        resent = await self._resent(record, name)
-        if resent is not None:
-            return resent
-        with self._workers.claim():
-            # a frame timed on arrival is later than every frame that arrived before it: nothing to wait for
-            async with self._access.store.turn(session_id, name.time_s, reorder=timestamp is not None and not in_order):
-                return await self._in_turn(session_id, owner, frame, name, received)
+        with self._arriving(session_id) as joined:
+            record = await self._access.active(session_id, owner)
+            # a frame without a timestamp is placed at its arrival, not at its turn; a wrong number is refused here
+            name = Named(on_clock(timestamp, received - record.created_at), timestamp, frame_id)
+            resent = await self._resent(record, name)
+            if resent is not None:
+                return resent
+            with self._workers.claim():
+                waiting = time.perf_counter()
+                joined()
+                # a frame timed on arrival is later than every frame that arrived before it: nothing to wait for
+                reorder = timestamp is not None and not in_order
+                async with self._access.store.turn(session_id, name.time_s, reorder, lambda: session_id in self._ahead):
+                    return await self._in_turn(session_id, owner, frame, name, received, waiting)
+
+    @contextmanager
+    def _arriving(self, session_id: str) -> Iterator[Callable[[], None]]:
+        """Counts the frame among its session's frames on their way into the line until it joins it (or leaves):
+        a session's first frames wait for the others only when there are others (stores/lines.py)."""
+        self._ahead[session_id] = self._ahead.get(session_id, 0) + 1
+        left = False
+
+        def join() -> None:
+            nonlocal left
+            if not left:
+                left = True
+                self._ahead[session_id] -= 1
+                if not self._ahead[session_id]:
+                    del self._ahead[session_id]
+
+        try:
+            yield join
+        finally:
+            join()
 
     async def _resent(self, record: SessionRecord, name: Named) -> FrameResult | None:
         """The kept answer when the request names a frame the session analysed already."""
@@ -174,8 +238,9 @@ class FramePath:
         return FrameResult.model_validate_json(body).model_copy(update={"resent": True, **echoed})
 
     async def _in_turn(
-        self, session_id: str, owner: str | None, frame: Frame, name: Named, received: float
+        self, session_id: str, owner: str | None, frame: Frame, name: Named, received: float, waiting: float
     ) -> FrameResult:
+        stages = Stages(turn=time.perf_counter() - waiting)
         record = await self._access.active(session_id, owner)  # as the session's last frame left it
         resent = await self._resent(record, name)  # the same frame sent twice at once: the first one was applied
         if resent is not None:
@@ -193,11 +258,13 @@ class FramePath:
                 return recent  # applied meanwhile by the same frame sent again
             if record.next_frame_index != fence:
                 raise TurnLapsed()
-            applied = apply_frame(record, signals, received, self._idle_ttl_s)
+            with stages.timed("rules"):
+                applied = apply_frame(record, signals, received, self._idle_ttl_s)
             elapsed_ms = (time.time() - received) * 1000
-            applied.result = frame_result(
-                session_id, applied.frame_index, signals, applied.events, applied.risk, applied.check, elapsed_ms
-            ).model_copy(update={"frame_id": name.frame_id})
+            with stages.timed("answer"):
+                applied.result = frame_result(
+                    session_id, applied.frame_index, signals, applied.events, applied.risk, applied.check, elapsed_ms
+                ).model_copy(update={"frame_id": name.frame_id})
             remember(record, RecentFrame(frame_index=applied.frame_index, timestamp=name.time_s,
                                          frame_id=name.frame_id), self._answers_kept)  # fmt: skip
             return applied
@@ -205,13 +272,18 @@ class FramePath:
         def keep(outcome: Applied | RecentFrame) -> Answer | None:
             if isinstance(outcome, RecentFrame) or outcome.result is None:
                 return None
-            return Answer(outcome.frame_index, outcome.result.model_dump_json())
+            with stages.timed("answer"):
+                body = outcome.result.keep_json()  # written once: kept, and sent as it is
+            return Answer(outcome.frame_index, body)
 
+        updating = time.perf_counter()
         outcome = await self._access.update(session_id, commit, keep)
+        stages.store = time.perf_counter() - updating - stages.rules - stages.answer
         if isinstance(outcome, RecentFrame):
             return await self._kept(session_id, outcome, name)
         await self._after(session_id, outcome, signals, image)
         elapsed = time.time() - received
+        stages.observe(self._metrics, signals)
         self._metrics.frames.inc()
         self._metrics.audio_cpu.inc(outcome.sound_cpu_s)
         self._metrics.latency.observe(elapsed)

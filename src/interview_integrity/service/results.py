@@ -3,9 +3,10 @@ the webhook payloads. The same models serve REST, the WebSocket, webhooks and th
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from interview_integrity.analysis.check import SessionCheck
 from interview_integrity.analysis.events import Event
@@ -37,6 +38,28 @@ class FrameResult(BaseModel):
     events: list[Event] = Field(description="Events opened, escalated or closed by this frame.")
     risk: Risk
     check: SessionCheck = Field(description="The start-of-session check, as it stands after this frame.")
+    _json: str | None = PrivateAttr(default=None)  # the answer as written once kept: a cache, not a field
+
+    def keep_json(self) -> str:
+        """The answer as JSON, written once and kept: the store keeps it and the API sends it as it is (the
+        answer is not changed after this)."""
+        self._json = self.model_dump_json()
+        return self._json
+
+    def json_text(self) -> str:
+        """The answer as JSON: the text kept when it was written, else written now."""
+        return self._json if self._json is not None else self.model_dump_json()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copy = super().model_copy(update=update, deep=deep)
+        copy._json = None  # a copy may differ: its JSON is written anew
+        return copy
+
+    def __eq__(self, other: object) -> bool:
+        """Equal answers are equal whether or not one's JSON was written (the cache is not compared)."""
+        if not isinstance(other, FrameResult):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
 
 class AudioResult(BaseModel):

@@ -7,6 +7,7 @@ the event loop wait: the loop never blocks on a model.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -77,7 +78,10 @@ class Workers:
     ) -> tuple[FrameSignals, Array]:
         """The frame's signals and its pixels; a frame that is not a usable image is a 400 or a 413."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._analyze, frame, timestamp, track, schedule, identity)
+        queued = time.perf_counter()
+        return await loop.run_in_executor(
+            self._executor, self._analyze, frame, timestamp, track, schedule, identity, queued
+        )
 
     async def sound(self, work: Callable[..., T], *args: Any) -> T:
         """A chunk of sound's CPU work, on the sound thread."""
@@ -89,11 +93,22 @@ class Workers:
         return await loop.run_in_executor(self._executor, evidence_for, image, signals, events, index)
 
     def _analyze(
-        self, frame: Frame, timestamp: float, track: FaceTrack | None, schedule: StreamSchedule | None, identity: bool
+        self,
+        frame: Frame,
+        timestamp: float,
+        track: FaceTrack | None,
+        schedule: StreamSchedule | None,
+        identity: bool,
+        queued: float = 0.0,
     ) -> tuple[FrameSignals, Array]:
+        started = time.perf_counter()
         try:
             image = frame if isinstance(frame, np.ndarray) else self.analyzer.decode(frame)
+            decoded = time.perf_counter()
             signals = self.analyzer.analyze(image, timestamp, track=track, schedule=schedule, identity=identity)
+            # where the worker's time went, beside the models' own timings
+            signals.timings_ms["queued"] = round((started - queued) * 1000, 2) if queued else 0.0
+            signals.timings_ms["decode"] = round((decoded - started) * 1000, 2)
             return signals, image
         except ImageTooLargeError as error:
             raise PayloadTooLarge(str(error), code=error.code) from None

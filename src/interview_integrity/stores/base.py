@@ -224,9 +224,12 @@ class SessionStore(Protocol):
         """Keep `value` under `key` for `ttl_s` unless the key holds one already; returns that one, else None."""
         ...
 
-    def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AbstractAsyncContextManager[None]:
+    def turn(
+        self, session_id: str, timestamp: float, reorder: bool = True, company: Callable[[], bool] | None = None
+    ) -> AbstractAsyncContextManager[None]:
         """Wait until no frame of this session is analysed (in any process) and this frame is the earliest
-        waiting, and the window lets it go (lines.py; `reorder` False: no earlier frame can still arrive)."""
+        waiting, and the window lets it go (lines.py; `reorder` False: no earlier frame can still arrive;
+        `company` says whether other frames of the session are on their way into the line in this process)."""
         ...
 
     async def count_active(self) -> int: ...

@@ -22,7 +22,7 @@ def build_store(settings: Settings, redis: aioredis.Redis | None) -> SessionStor
     stops (SESSION_STORE's description says so, and docs/DEPLOYMENT.md)."""
     expiry = Expiry(settings.session_idle_ttl_s, settings.report_retention_s)
     frames = settings.frames
-    window = Window(frames.window_frames, frames.window_s)
+    window = Window(frames.window_frames, frames.window_s, frames.window_alone_s)
     if redis is not None:
         return RedisStore(redis, expiry, window=window, lease_s=frames.turn_lease_s)
     return MemoryStore(expiry, window=window)

@@ -12,7 +12,9 @@ when it cannot have an earlier frame on its way (timed on arrival, or a stream's
 time), when `frames` of the session wait, or when the session's frames have waited `seconds` with nothing
 analysed (since the first of them arrived or the last turn ended, whichever is later: frames queued behind
 a slow frame have not waited for a gap to fill). Frames sent in order never wait; a burst of frames released
-together lines up in time order.
+together lines up in time order. A session's first two frames (no usual interval yet: nothing says what
+comes next) wait that long only when other frames of the session are waiting or on their way into the
+line (`company`); a frame alone waits `alone_s` for frames sent with it, a few milliseconds behind.
 
 `Lines` keeps the lines of one process (the memory store's `turn`); the Redis store applies the same rule in
 Redis, across processes (redis_turns.py). Sessions never wait for each other.
@@ -36,6 +38,7 @@ class Window:
 
     frames: int = 8
     seconds: float = 0.5
+    alone_s: float = 0.05  # a session's first frames, with no other frame of the session waiting or on its way
 
     def ready(
         self,
@@ -45,21 +48,33 @@ class Window:
         waited_s: float,
         last: float | None,
         interval: float | None,
+        company: bool = False,
     ) -> bool:
         """May the earliest waiting frame go? `waiting` counts the session's waiting frames (this one too),
         `waited_s` is how long they have waited with no frame analysed (since the first of them arrived or the
         last turn ended, whichever is later); `last` and `interval` are the session's
-        last analysed frame and its usual interval between frames (0 or None: not known yet)."""
+        last analysed frame and its usual interval between frames (0 or None: not known yet); `company`: other
+        frames of the session are on their way into the line."""
         if not reorder or waiting >= self.frames or waited_s >= self.seconds:
             return True
-        if last is None:
-            return False
         # a frame at or before the last one goes at once: it is a resend, or it will be refused either way
-        return timestamp <= last or (bool(interval) and timestamp - last <= NEXT_WITHIN * (interval or 0.0))
+        if last is not None and timestamp <= last:
+            return True
+        if last is None or not interval:
+            # nothing says what comes next (the session's first or second frame): alone, a frame waits only for
+            # frames sent with it; with others of the session waiting or on their way, the window
+            return waiting == 1 and not company and waited_s >= self.alone_s
+        return timestamp - last <= NEXT_WITHIN * interval  # the next frame; after a gap, the gap's frames may come
+
+    def next_look(self, waited_s: float) -> float:
+        """Seconds until `ready` may say otherwise with no frame arriving."""
+        return max(0.0, (self.alone_s if waited_s < self.alone_s else self.seconds) - waited_s)
 
 
 # where a session's stream stands: its last analysed frame's time and its usual interval, from its record
 Place = Callable[[str], tuple[float | None, float | None]]
+# whether other frames of a session are on their way into its line (arrived in this process, not in line yet)
+Company = Callable[[], bool]
 
 
 @dataclass(order=True)
@@ -69,6 +84,7 @@ class _Waiting:
     future: asyncio.Future[None] = field(compare=False)
     reorder: bool = field(compare=False)
     arrived: float = field(compare=False)
+    company: Company | None = field(compare=False, default=None)
 
 
 @dataclass
@@ -91,10 +107,12 @@ class Lines:
         return 0 if line is None else len(line.waiting) + (line.holder is not None)
 
     @asynccontextmanager
-    async def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AsyncIterator[None]:
+    async def turn(
+        self, session_id: str, timestamp: float, reorder: bool = True, company: Company | None = None
+    ) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         line = self._lines.setdefault(session_id, _Line())
-        entry = _Waiting(timestamp, next(self._order), loop.create_future(), reorder, loop.time())
+        entry = _Waiting(timestamp, next(self._order), loop.create_future(), reorder, loop.time(), company)
         heapq.heappush(line.waiting, entry)
         self._advance(session_id)
         try:
@@ -131,12 +149,13 @@ class Lines:
         loop = asyncio.get_running_loop()
         waited = loop.time() - max(line.freed, min(w.arrived for w in line.waiting))
         last, interval = self._place(session_id)
-        if self._window.ready(head.timestamp, head.reorder, len(line.waiting), waited, last, interval):
+        company = head.company is not None and head.company()
+        if self._window.ready(head.timestamp, head.reorder, len(line.waiting), waited, last, interval, company):
             heapq.heappop(line.waiting)
             line.holder = head.future
             head.future.set_result(None)
         else:
-            line.timer = loop.call_later(max(0.0, self._window.seconds - waited), self._advance, session_id)
+            line.timer = loop.call_later(self._window.next_look(waited), self._advance, session_id)
 
     def _release(self, session_id: str) -> None:
         line = self._lines.get(session_id)

@@ -19,7 +19,7 @@ from interview_integrity.stores.base import (
     SessionRecord,
     SessionRow,
 )
-from interview_integrity.stores.lines import Lines, Window
+from interview_integrity.stores.lines import Company, Lines, Window
 
 T = TypeVar("T")
 
@@ -149,8 +149,10 @@ class MemoryStore:
             self._remembered[key] = (value, now + ttl_s)
             return None
 
-    def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AbstractAsyncContextManager[None]:
-        return self._lines.turn(session_id, timestamp, reorder)
+    def turn(
+        self, session_id: str, timestamp: float, reorder: bool = True, company: Company | None = None
+    ) -> AbstractAsyncContextManager[None]:
+        return self._lines.turn(session_id, timestamp, reorder, company)
 
     async def count_active(self) -> int:
         now = self._clock()

@@ -33,7 +33,7 @@ from interview_integrity.stores.base import (
     StoreUnavailableError,
 )
 from interview_integrity.stores.connection import answering, connect_redis
-from interview_integrity.stores.lines import Window
+from interview_integrity.stores.lines import Company, Window
 from interview_integrity.stores.listing import Keys, forget, scan_rows, write
 from interview_integrity.stores.redis_turns import LINE, PLACE, TURN, WAITING, RedisTurns
 
@@ -181,8 +181,10 @@ class RedisStore:
             body = await self._redis.hget(_ANSWERS + session_id, str(frame_index))
         return None if body is None else str(body)
 
-    def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AbstractAsyncContextManager[None]:
-        return self._turns.turn(session_id, timestamp, reorder)
+    def turn(
+        self, session_id: str, timestamp: float, reorder: bool = True, company: Company | None = None
+    ) -> AbstractAsyncContextManager[None]:
+        return self._turns.turn(session_id, timestamp, reorder, company)
 
     async def count_active(self) -> int:
         with answering():

@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 from interview_integrity.errors import Busy
 from interview_integrity.stores.base import StoreUnavailableError
 from interview_integrity.stores.connection import answering
-from interview_integrity.stores.lines import NEXT_WITHIN, Window
+from interview_integrity.stores.lines import NEXT_WITHIN, Company, Window
 
 log = logging.getLogger("interview_integrity.store")
 LINE, WAITING, TURN, PLACE = "ii:queue:", "ii:waiting:", "ii:turn:", "ii:place:"
@@ -32,9 +32,10 @@ _POLL_S = 0.005  # how often a waiting frame asks; a turn ending in the same pro
 _LINE_KEEP_S = 60  # a line nobody asks about any more expires
 
 # KEYS: line, waiting, turn, place. ARGV: member, timestamp, reorder (0/1), lease ms, window frames, window ms,
-# next within (usual intervals), line expiry s. Notes that the member still waits, drops members that stopped
-# asking for longer than a lease, then gives the member the turn when it is the earliest and the window lets it
-# (the window counts from the first member's arrival or the last turn's end, whichever is later).
+# next within (usual intervals), line expiry s, company (0/1), alone ms. Notes that the member still waits, drops
+# members that stopped asking for longer than a lease, then gives the member the turn when it is the earliest and
+# the window lets it (the window counts from the first member's arrival or the last turn's end, whichever is
+# later; lines.py's `Window.ready`, rule for rule).
 _TAKE = """
 local FREED = '-freed'
 local clock = redis.call('TIME')
@@ -68,8 +69,12 @@ local ready = ARGV[3] == '0' or waiting >= tonumber(ARGV[5]) or now - first >= t
 if not ready then
   local place = redis.call('HMGET', KEYS[4], 'last', 'interval')
   local last, interval, at = tonumber(place[1]), tonumber(place[2]), tonumber(ARGV[2])
-  if last then
-    ready = at <= last or (interval ~= nil and interval > 0 and at - last <= tonumber(ARGV[7]) * interval)
+  if last and at <= last then
+    ready = true
+  elseif not last or not interval or interval <= 0 then
+    ready = waiting == 1 and ARGV[9] == '0' and now - first >= tonumber(ARGV[10])
+  else
+    ready = at - last <= tonumber(ARGV[7]) * interval
   end
 end
 if not ready then return 0 end
@@ -108,18 +113,21 @@ class RedisTurns:
         self._ended: dict[str, asyncio.Event] = {}  # a turn of the session ended in this process
 
     @asynccontextmanager
-    async def turn(self, session_id: str, timestamp: float, reorder: bool = True) -> AsyncIterator[None]:
+    async def turn(
+        self, session_id: str, timestamp: float, reorder: bool = True, company: Company | None = None
+    ) -> AsyncIterator[None]:
         keys = [LINE + session_id, WAITING + session_id, TURN + session_id]
         member = secrets.token_hex(8)
-        window_ms = round(self._window.seconds * 1000)
+        window_ms, alone_ms = round(self._window.seconds * 1000), round(self._window.alone_s * 1000)
         ask: list[str | int | float] = [
             member, repr(float(timestamp)), int(reorder), self._lease_ms, self._window.frames, window_ms, NEXT_WITHIN,
-            _LINE_KEEP_S,
+            _LINE_KEEP_S, 0, alone_ms,
         ]  # fmt: skip
         loop = asyncio.get_running_loop()
         deadline = loop.time() + TURN_WAIT_S
         try:
             while True:
+                ask[8] = int(company is not None and company())
                 with answering():
                     if await self._take(keys=[*keys, PLACE + session_id], args=ask):
                         break

@@ -26,7 +26,7 @@ from interview_integrity.vision.phone.second_look import FLOOR_BARS
 from interview_integrity.vision.pool import ModelPool, ModelSet
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
-from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, identity_due, plan
+from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, identity_due, phase_of, plan
 from interview_integrity.vision.signals import (
     Box,
     DetectedObject,
@@ -227,6 +227,7 @@ class FrameAnalyzer:
                 face.box = _scaled(face.box, factor)
             for obj in objects:
                 obj.box = _scaled(obj.box, factor)
+        phase = phase_of(timestamp) if schedule is None else 0.0  # a stream's first frame sets its phase
         timings["total"] = (time.perf_counter() - started) * 1000
         tracked = [TrackedFace(box=f.face.box, roll=f.roll, confidence=f.face.confidence) for f in detected]
         searched_at = track.searched_at if followed and track is not None else timestamp
@@ -251,7 +252,7 @@ class FrameAnalyzer:
                 thumbnail=small,
                 motion=motion,
             ),
-            schedule=advance(schedule, timestamp, detect, embedded=embedding is not None),
+            schedule=advance(schedule, timestamp, detect, embedded=embedding is not None, phase=phase),
             identity=embedding,
             signature=FrameSignature(dhash=dhash(gray), change=largest_change(track.motion if track else None, motion)),
         )

@@ -3,8 +3,10 @@ from __future__ import annotations
 import json
 import time
 
+import httpx
 from websockets.sync.client import connect
 
+from interview_integrity.service.results import FrameResult
 from tests.api.conftest import b64, jpeg
 from tests.servers import ServiceProcess
 
@@ -130,3 +132,22 @@ def test_frames_sent_again_after_resume_are_answered_as_before(service: ServiceP
         assert by_id["f3"]["resent"] is False and by_id["f3"]["frame_index"] == 3
         socket.send(json.dumps({"type": "end"}))
         assert receive(socket, "report")["report"]["summary"]["frames_analyzed"] == 4  # type: ignore[index]
+
+
+def test_a_result_is_the_frames_kept_answer_with_its_type(service: ServiceProcess) -> None:
+    url = service.url.replace("http", "ws") + "/ws/stream"
+    with connect(url) as socket:
+        socket.send(json.dumps({"type": "start", "candidate_id": "ws-json"}))
+        session_id = receive(socket, "session")["session_id"]
+        frame = {"frame": b64("faces2_portraits.jpg"), "timestamp": 0.0, "frame_id": "w0"}
+        socket.send(json.dumps({"type": "frame", **frame}))
+        while (raw := socket.recv(timeout=30)) and json.loads(raw)["type"] != "result":
+            pass
+    assert isinstance(raw, str) and raw.startswith('{"type":"result","session_id":')
+    message = json.loads(raw)
+    answer = {k: v for k, v in message.items() if k != "type"}
+    assert answer == FrameResult.model_validate(answer).model_dump(mode="json")
+    assert answer["faces"]["count"] == 2 and answer["frame_id"] == "w0"
+    # the same frame asked for over REST: the answer the session kept, the one the stream sent
+    kept = httpx.post(f"{service.url}/sessions/{session_id}/frames", json=frame, timeout=60).json()
+    assert kept == {**answer, "resent": True}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
@@ -79,8 +79,14 @@ async def _frame_request(request: Request) -> FrameSubmit | tuple[str, bytes, fl
     )
 
 
-@router.post("/analyze-frame", operation_id="analyzeFrame", responses=ERRORS, openapi_extra=_UPLOAD_BODY)
-async def analyze_frame(request: Request, services: ServicesDep, owner: OwnerDep) -> FrameResult:
+@router.post(
+    "/analyze-frame",
+    operation_id="analyzeFrame",
+    response_model=FrameResult,
+    responses=ERRORS,
+    openapi_extra=_UPLOAD_BODY,
+)
+async def analyze_frame(request: Request, services: ServicesDep, owner: OwnerDep) -> Response:
     """Analyse one frame of a session, sent as a file (multipart). The JSON body of `addFrame` with its
     `session_id` is accepted here too."""
     parsed = await _frame_request(request)
@@ -92,8 +98,8 @@ async def analyze_frame(request: Request, services: ServicesDep, owner: OwnerDep
     return await _analyze(services, owner, session_id, frame, timestamp, frame_id)
 
 
-@router.post("/sessions/{session_id}/frames", operation_id="addFrame", responses=ERRORS)
-async def add_frame(session_id: str, body: FrameCreate, services: ServicesDep, owner: OwnerDep) -> FrameResult:
+@router.post("/sessions/{session_id}/frames", operation_id="addFrame", response_model=FrameResult, responses=ERRORS)
+async def add_frame(session_id: str, body: FrameCreate, services: ServicesDep, owner: OwnerDep) -> Response:
     """Analyse one frame of a session, sent as JSON (base64 or a `data:` URL)."""
     return await _analyze(services, owner, session_id, body.frame, body.timestamp, body.frame_id)
 
@@ -105,8 +111,10 @@ async def _analyze(
     frame: str | bytes,
     timestamp: float | None,
     frame_id: str | None,
-) -> FrameResult:
+) -> Response:
     if isinstance(frame, bytes) and not frame:
         raise InvalidInput("the frame is empty", code="empty_image")
     logs.session_id.set(session_id)
-    return await pipeline_of(services).frames.analyze(session_id, owner, frame, timestamp, frame_id=frame_id)
+    result = await pipeline_of(services).frames.analyze(session_id, owner, frame, timestamp, frame_id=frame_id)
+    # the answer's JSON was written once, when it was kept: sent as it is, not validated and written again
+    return Response(result.json_text(), media_type="application/json")

@@ -33,6 +33,7 @@ from interview_integrity.errors import Busy, InvalidInput, ServiceError
 from interview_integrity.service.clock import checked
 from interview_integrity.service.once import frame_id_of
 from interview_integrity.service.pipeline import Frame, Pipeline
+from interview_integrity.service.results import FrameResult
 from interview_integrity.service.sound import Chunk
 
 log = logging.getLogger("interview_integrity.stream")
@@ -59,8 +60,16 @@ def _timestamp(message: dict[str, Any]) -> float | None:
 
 
 class StreamSession:
-    def __init__(self, send: Send, services: Services, pipeline: Pipeline, owner: str | None) -> None:
+    def __init__(
+        self,
+        send: Send,
+        services: Services,
+        pipeline: Pipeline,
+        owner: str | None,
+        send_text: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
         self._send = send
+        self._send_text = send_text  # a transport that takes JSON text: a frame's answer goes as it was written
         self.services = services
         self.pipeline = pipeline
         self.owner = owner
@@ -77,6 +86,14 @@ class StreamSession:
     async def send(self, message: dict[str, Any]) -> None:
         async with self._send_lock:
             await self._send(message)
+
+    async def send_result(self, result: FrameResult) -> None:
+        """`{"type": "result", ...the frame's answer}`: the answer's kept JSON, when the transport takes text."""
+        if self._send_text is None:
+            await self.send({"type": "result", **result.model_dump(mode="json")})
+            return
+        async with self._send_lock:
+            await self._send_text('{"type":"result",' + result.json_text()[1:])
 
     async def error(self, error: ServiceError, fatal: bool = False) -> None:
         self.services.metrics.errors.labels(error.code).inc()
@@ -159,7 +176,7 @@ class StreamSession:
             result = await self.pipeline.frames.analyze(
                 self.session_id, self.owner, frame, timestamp, arrived, frame_id=frame_id, in_order=True
             )
-            await self.send({"type": "result", **result.model_dump(mode="json")})
+            await self.send_result(result)
         except Busy:
             await self.skip("all frame workers were busy")
         except ServiceError as error:

@@ -52,7 +52,7 @@ async def stream(socket: WebSocket) -> None:
         await socket.send_json({"type": "error", "code": "not_ready", "message": "models are loading", "fatal": True})
         await socket.close(code=1013)
         return
-    session = StreamSession(socket.send_json, services, services.pipeline, owner)
+    session = StreamSession(socket.send_json, services, services.pipeline, owner, send_text=socket.send_text)
     worker = asyncio.create_task(session.work())
     limit_key = client_key(socket, owner)
     try:
