@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor, wait
 import cv2
 import numpy as np
 
-from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.decode import decode_image
 from interview_integrity.vision.detectors import thresholds
@@ -27,6 +26,7 @@ from interview_integrity.vision.pool import ModelPool, ModelSet
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
 from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, identity_due, phase_of, plan
+from interview_integrity.vision.settings import VisionSettings
 from interview_integrity.vision.signals import (
     Box,
     DetectedObject,

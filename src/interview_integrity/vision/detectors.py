@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import math
 
-from interview_integrity.config import ObjectThresholds, VisionSettings
 from interview_integrity.vision.cpu import resolve
 from interview_integrity.vision.identity.embedder import FaceEmbedder
 from interview_integrity.vision.identity.prepare import model_path as identity_model_path
@@ -15,6 +14,7 @@ from interview_integrity.vision.model_files import ModelFileError, face_alignmen
 from interview_integrity.vision.objects import ObjectDetector, YoloV4TinyDetector
 from interview_integrity.vision.phone.detector import PACKAGED as PHONE_MODEL
 from interview_integrity.vision.phone.detector import PhoneDetector
+from interview_integrity.vision.settings import ObjectThresholds, VisionSettings
 from interview_integrity.vision.ssdlite.detector import SsdLiteDetector
 from interview_integrity.vision.ssdlite.prepare import model_path
 from interview_integrity.vision.yolo.detector import YoloInt8Detector

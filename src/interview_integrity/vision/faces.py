@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.blazeface import FULL_RANGE, SHORT_RANGE, BlazeFace, RawDetection
 from interview_integrity.vision.landmarks import (
@@ -24,6 +23,7 @@ from interview_integrity.vision.landmarks import (
     FaceLandmarker,
     LandmarkRun,
 )
+from interview_integrity.vision.settings import VisionSettings
 from interview_integrity.vision.signals import Box, Face, TrackedFace
 
 # MediaPipe's short-range graph never reports below 0.5

@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from interview_integrity.config import VisionSettings
 from interview_integrity.vision.landmarks import Eye, FaceMesh
+from interview_integrity.vision.settings import VisionSettings
 from interview_integrity.vision.signals import EyeMeasures, Gaze, HeadPose
 
 # The iris turns on a circle of about 10.5 mm (the eye's centre of rotation sits ~13.5 mm behind the

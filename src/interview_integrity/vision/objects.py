@@ -13,9 +13,9 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from interview_integrity.config import ObjectThresholds
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.model_files import yolo_file
+from interview_integrity.vision.settings import ObjectThresholds
 from interview_integrity.vision.signals import Box, DetectedObject
 
 # COCO name -> the label we report

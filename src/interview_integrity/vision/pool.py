@@ -11,11 +11,11 @@ import queue
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from interview_integrity.config import VisionSettings
 from interview_integrity.vision.detectors import embedder, object_detectors
 from interview_integrity.vision.faces import FaceDetector
 from interview_integrity.vision.landmarks import FaceLandmarker
 from interview_integrity.vision.phone.second_look import SecondLook
+from interview_integrity.vision.settings import VisionSettings
 
 
 class ModelSet:

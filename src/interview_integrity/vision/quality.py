@@ -13,8 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.settings import VisionSettings
 from interview_integrity.vision.signals import Box, Quality
 
 # blur is measured at a fixed scale so the number means the same for any frame or face size

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from interview_integrity.config import VisionSettings
+from interview_integrity.vision.settings import VisionSettings
 
 Detect = Literal["none", "light", "all"]  # light: every detector but the costly ones (`heavy`)
 _EPSILON = 1e-6

@@ -22,8 +22,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from interview_integrity.config import VisionSettings
 from interview_integrity.vision.arrays import Array
+from interview_integrity.vision.settings import VisionSettings
 from interview_integrity.vision.signals import FaceTrack, TrackedFace
 
 THUMBNAIL_SIZE = (16, 12)

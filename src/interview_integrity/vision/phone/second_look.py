@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interview_integrity.config import ObjectThresholds
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.hands.palm import Palm, PalmDetector
 from interview_integrity.vision.hands.regions import HandRegion, hand_region
 from interview_integrity.vision.objects import touches_border
 from interview_integrity.vision.phone.candidates import CAP, FLOOR, PHONE_LABEL, Candidate, propose
 from interview_integrity.vision.phone.verifier import Verifier
+from interview_integrity.vision.settings import ObjectThresholds
 from interview_integrity.vision.signals import Box, DetectedObject
 
 BACKED = 0.5
