@@ -2,8 +2,8 @@
 
 - `ours alone`: our phone detector only, at its operating point, no second look;
 - `today's union`: our detector or a COCO detector at its bar, no second look (the service before issue 27);
-- `union + second look`: the service as it runs by default: every detector's phone box at the floor verified
-  (vision/phone/second_look.py); only what the verifier confirms is a phone.
+- `union + second look`: the service as it runs by default: every phone the detectors report is verified at
+  full resolution (vision/phone/second_look.py); only what the verifier confirms is a phone.
 
 On sets the verifier never trained on and whose points were not chosen on: `phone_using` v2 test (people never
 in training; image recall), the `hands_no_phone` test split and frames of the honest test clips (false alarms),

@@ -21,7 +21,6 @@ from interview_integrity.vision.landmarks import FaceLandmarker, FaceMesh
 from interview_integrity.vision.mouth import mouth_measures
 from interview_integrity.vision.objects import ObjectDetector, fuse
 from interview_integrity.vision.phone.candidates import PHONE_LABEL
-from interview_integrity.vision.phone.second_look import FLOOR_BARS
 from interview_integrity.vision.pool import ModelPool, ModelSet
 from interview_integrity.vision.pose import head_pose
 from interview_integrity.vision.quality import frame_quality
@@ -215,9 +214,7 @@ class FrameAnalyzer:
             if detect_objects and models.second_look is not None:
                 # only the phones the second look verifies are phones (vision/phone/second_look.py)
                 tick = time.perf_counter()
-                floor = fuse(per_detector, dict.fromkeys(per_detector, FLOOR_BARS), self._one_class)
-                faces_here = [found.face.box for found in detected]
-                phones = models.second_look.phones(original, rgb, factor, floor, faces_here, objects)
+                phones = models.second_look.phones(original, factor, objects)
                 objects = [o for o in objects if o.label != PHONE_LABEL] + phones
                 timings["second_look"] = (time.perf_counter() - tick) * 1000
 

@@ -24,11 +24,7 @@ class ModelSet:
         self.faces = FaceDetector(settings, self.landmarker)
         self.objects = object_detectors(settings)
         self.embedder = embedder(settings)
-        self.second_look = None
-        if settings.second_look and self.objects:
-            self.second_look = SecondLook(
-                hands="hands" in settings.second_look_regions, ears="ears" in settings.second_look_regions
-            )
+        self.second_look = SecondLook() if settings.second_look and self.objects else None
 
     def close(self) -> None:
         self.faces.close()

@@ -206,10 +206,3 @@ class VisionSettings(BaseModel):
         'checked by the project\'s phone verifier (docs/MODELS.md, "The second look"); only what it confirms is '
         "a phone. Off: the detectors' phones are reported unverified, and a phone event is never more than low.",
     )
-    second_look_regions: list[Literal["hands", "ears"]] = Field(
-        default_factory=list,
-        description="Regions the second look verifies besides the detectors' phone boxes: around each hand (the "
-        "palm detector) and beside each ear. Measured on phone_using v2 valid at the default points, hands add 4 "
-        "of 334 phones found and ears none, while the palm detector alone costs about as much as the rest of the "
-        "second look (docs/MODELS.md): off by default, for the cost.",
-    )

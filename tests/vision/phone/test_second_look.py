@@ -14,8 +14,9 @@ from interview_integrity.training.verifier import sources
 from interview_integrity.vision.analyzer import FrameAnalyzer
 from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.phone.candidates import Candidate
-from interview_integrity.vision.phone.second_look import ALONE, BACKED, SecondLook
+from interview_integrity.vision.phone.second_look import POINT, SecondLook
 from interview_integrity.vision.signals import Box, DetectedObject
+from interview_integrity.vision.video import sample_frames
 from tests.conftest import DATA
 
 SAMPLE = 40  # images of a test split, every k-th in the manifest's order
@@ -53,7 +54,7 @@ def test_hands_and_earbud_cases_are_not_phones(analyzer: FrameAnalyzer) -> None:
 
 def test_every_reported_phone_carries_its_second_look(analyzer: FrameAnalyzer) -> None:
     image = next(i for i in _sample(sources.phone_using(DATA, "test")) if _phones(analyzer, i.bgr))
-    assert all(p.second_look is not None and p.second_look >= BACKED for p in _phones(analyzer, image.bgr))
+    assert all(p.second_look is not None and p.second_look >= POINT for p in _phones(analyzer, image.bgr))
 
 
 class Scripted:
@@ -68,36 +69,33 @@ class Scripted:
         return [self.scores[c.box.x] for c in candidates]
 
 
-def _floor(x: float, score: float = 0.1) -> DetectedObject:
+def _phone(x: float, score: float = 0.6) -> DetectedObject:
     return DetectedObject(label="cell phone", confidence=score, box=Box(x=x, y=100, width=40, height=60), partial=False)
 
 
 def _look(scores: dict[float, float]) -> SecondLook:
-    return SecondLook(Scripted(scores), hands=False, ears=False)  # type: ignore[arg-type]
+    return SecondLook(Scripted(scores))  # type: ignore[arg-type]
 
 
-def test_a_box_a_detector_also_reported_needs_less_than_one_nobody_backs() -> None:
+def test_a_reported_phone_stays_a_phone_only_when_verified() -> None:
     frame = np.zeros((480, 640, 3), np.uint8)
-    between = (BACKED + ALONE) / 2
-    look = _look({100.0: between, 300.0: between, 500.0: ALONE})
-    floor = [_floor(100.0), _floor(300.0), _floor(500.0)]
-    reported = [_floor(100.0, 0.6)]  # a detector reported this one at its own bar
-    phones = look.phones(frame, frame, 1.0, floor, [], reported)
-    assert sorted(p.box.x for p in phones) == [100.0, 500.0]
-    assert all(p.second_look == p.confidence for p in phones)
+    look = _look({100.0: POINT, 300.0: POINT - 0.01})
+    laptop = DetectedObject(label="laptop", confidence=0.8, box=Box(x=400, y=60, width=200, height=200), partial=False)
+    phones = look.phones(frame, 1.0, [_phone(100.0), _phone(300.0), laptop])
+    assert [p.box.x for p in phones] == [100.0]
+    assert phones[0].second_look == phones[0].confidence == POINT
 
 
 def test_phones_come_back_in_the_analysed_frames_pixels() -> None:
     original = np.zeros((960, 1280, 3), np.uint8)
-    analysed = np.zeros((480, 640, 3), np.uint8)
-    look = _look({200.0: 0.99})  # the floor box at x=100 of the analysed frame is at x=200 of the original
-    [phone] = look.phones(original, analysed, 2.0, [_floor(100.0)], [])
+    look = _look({200.0: 0.99})  # the box at x=100 of the analysed frame is at x=200 of the original
+    [phone] = look.phones(original, 2.0, [_phone(100.0)])
     assert phone.box.x == pytest.approx(100.0) and phone.box.width == pytest.approx(40.0)
 
 
-def test_nothing_verified_nothing_reported() -> None:
+def test_no_phone_reported_no_work() -> None:
     frame = np.zeros((480, 640, 3), np.uint8)
-    assert _look({100.0: BACKED - 0.01}).phones(frame, frame, 1.0, [_floor(100.0)], [], [_floor(100.0, 0.9)]) == []
+    assert _look({}).phones(frame, 1.0, []) == []
 
 
 def test_switched_off_the_detectors_phones_are_reported_unverified() -> None:
@@ -107,14 +105,9 @@ def test_switched_off_the_detectors_phones_are_reported_unverified() -> None:
     assert phones and all(p.second_look is None for p in phones)
 
 
-def test_a_box_nobody_vouches_for_inside_a_laptop_is_not_a_phone() -> None:
-    """A touchpad or a key block looks like a phone to a crop that sees only it; a detector that knows laptops
-    saw the laptop around it. A phone a detector reported there at its bar still counts."""
-    frame = np.zeros((480, 640, 3), np.uint8)
-    laptop = DetectedObject(label="laptop", confidence=0.8, box=Box(x=80, y=60, width=300, height=200), partial=False)
-    look = _look({100.0: 0.99, 300.0: 0.99})
-    floor = [_floor(100.0), _floor(300.0)]
-    phones = look.phones(frame, frame, 1.0, floor, [], [laptop])
-    assert phones == []
-    phones = look.phones(frame, frame, 1.0, floor, [], [laptop, _floor(300.0, 0.6)])
-    assert [p.box.x for p in phones] == [300.0]
+def test_a_hand_close_to_the_camera_is_not_a_phone(analyzer: FrameAnalyzer) -> None:
+    """A father pointing and a girl's hands on a toy, at 1280x720: boxes no detector vouched for that the
+    verifier alone scored 0.99-1.00 (why the second look checks only what a detector reported)."""
+    frames = sample_frames(DATA / "vid_two_faces_books.mp4", 5.0)
+    flagged = [round(t, 1) for t, frame in frames if _phones(analyzer, frame)]
+    assert flagged == []
