@@ -27,7 +27,6 @@ from interview_integrity.vision.quality import frame_quality
 from interview_integrity.vision.schedule import Detect, StreamSchedule, advance, identity_due, phase_of, plan
 from interview_integrity.vision.settings import VisionSettings
 from interview_integrity.vision.signals import (
-    Box,
     DetectedObject,
     FaceIdentity,
     Faces,
@@ -54,12 +53,8 @@ def _brighten(rgb: Array) -> Array:
     return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
 
 
-def _scaled(box: Box, factor: float) -> Box:
-    return Box(x=box.x * factor, y=box.y * factor, width=box.width * factor, height=box.height * factor)
-
-
 def _scaled_track(face: TrackedFace, factor: float) -> TrackedFace:
-    return face.model_copy(update={"box": _scaled(face.box, factor)})
+    return face.model_copy(update={"box": face.box.scaled(factor)})
 
 
 class FrameAnalyzer:
@@ -221,9 +216,9 @@ class FrameAnalyzer:
         faces = [found.face for found in detected]
         if factor != 1.0:
             for face in faces:
-                face.box = _scaled(face.box, factor)
+                face.box = face.box.scaled(factor)
             for obj in objects:
-                obj.box = _scaled(obj.box, factor)
+                obj.box = obj.box.scaled(factor)
         phase = phase_of(timestamp) if schedule is None else 0.0  # a stream's first frame sets its phase
         timings["total"] = (time.perf_counter() - started) * 1000
         tracked = [TrackedFace(box=f.face.box, roll=f.roll, confidence=f.face.confidence) for f in detected]

@@ -32,6 +32,10 @@ class Box(BaseModel):
     def contains(self, px: float, py: float) -> bool:
         return self.x <= px <= self.x + self.width and self.y <= py <= self.y + self.height
 
+    def scaled(self, factor: float) -> Box:
+        """The same box in a frame `factor` times as large."""
+        return Box(x=self.x * factor, y=self.y * factor, width=self.width * factor, height=self.height * factor)
+
     def iou(self, other: Box) -> float:
         ix = max(0.0, min(self.x + self.width, other.x + other.width) - max(self.x, other.x))
         iy = max(0.0, min(self.y + self.height, other.y + other.height) - max(self.y, other.y))

@@ -27,7 +27,7 @@ from interview_integrity.vision.arrays import Array
 from interview_integrity.vision.objects import touches_border
 from interview_integrity.vision.phone.candidates import CAP, PHONE_LABEL, Candidate, propose
 from interview_integrity.vision.phone.verifier import Verifier
-from interview_integrity.vision.signals import Box, DetectedObject
+from interview_integrity.vision.signals import DetectedObject
 
 POINT = 0.2  # chosen on the valid splits (above)
 
@@ -40,10 +40,6 @@ class Verified:
     @property
     def is_phone(self) -> bool:
         return self.score >= POINT
-
-
-def _scaled(box: Box, factor: float) -> Box:
-    return Box(x=box.x * factor, y=box.y * factor, width=box.width * factor, height=box.height * factor)
 
 
 class SecondLook:
@@ -63,13 +59,14 @@ class SecondLook:
     def phones(self, original: Array, factor: float, reported: Sequence[DetectedObject]) -> list[DetectedObject]:
         """The verified phones among `reported` (boxes in the pixels of the analysed frame, which is `original`
         shrunk by `factor`), in those pixels, surest first."""
-        found = self.look(original, [_up(o, factor) for o in reported if o.label == PHONE_LABEL])
+        up = [o.model_copy(update={"box": o.box.scaled(factor)}) for o in reported if o.label == PHONE_LABEL]
+        found = self.look(original, up)
         height, width = original.shape[:2]
         return [
             DetectedObject(
                 label=PHONE_LABEL,
                 confidence=round(v.score, 4),
-                box=_scaled(v.candidate.box, 1 / factor),
+                box=v.candidate.box.scaled(1 / factor),
                 partial=touches_border(v.candidate.box, width, height),
                 source=v.candidate.source,
                 second_look=round(v.score, 4),
@@ -77,7 +74,3 @@ class SecondLook:
             for v in sorted(found, key=lambda v: -v.score)
             if v.is_phone
         ]
-
-
-def _up(obj: DetectedObject, factor: float) -> DetectedObject:
-    return obj.model_copy(update={"box": _scaled(obj.box, factor)})
