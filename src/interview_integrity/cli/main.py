@@ -1,5 +1,5 @@
 """interview-integrity serve | analyze | eval | eval-identity | eval-phone | bench | bench-vision |
-bench-transports | prepare-models | train-phone | train-verifier | eval-second-look | bench-second-look
+bench-transports | prepare-models | train-phone | train-verifier | eval-second-look
 
 One module per command group; each registers its commands, their options beside their handlers."""
 

@@ -1,5 +1,5 @@
-"""`interview-integrity train-verifier | eval-second-look | bench-second-look`: the phone second look's
-verifier, trained, measured and timed.
+"""`interview-integrity train-verifier | eval-second-look`: the phone second look's verifier, trained and
+measured (`bench-vision` times it, as its `second_look` stage).
 
 Importing this module imports neither PyTorch nor the models: each command imports what it needs when run.
 """
@@ -21,8 +21,8 @@ DEFAULT_OUT = "artifacts/verifier"
 
 
 def register(commands: Commands) -> None:
-    sub, default_data = commands, str(DEFAULT_DATA)
-    train = sub.add_parser("train-verifier", help="train the phone second look's verifier (PyTorch on the CPU)")
+    default_data = str(DEFAULT_DATA)
+    train = commands.add_parser("train-verifier", help="train the phone second look's verifier (PyTorch on the CPU)")
     train.add_argument("--data", default=default_data, help="the folder holding train/ and honest/")
     train.add_argument("--out", default=DEFAULT_OUT, help="where the model, its log, metrics and proposals go")
     train.add_argument("--epochs", type=int, default=10)
@@ -31,15 +31,12 @@ def register(commands: Commands) -> None:
     train.add_argument("--limit", type=int, default=None, help="only the first N images of each set (smoke test)")
     train.add_argument("--max-steps", type=int, default=None, help="at most N steps an epoch (smoke test)")
     train.set_defaults(func=train_verifier)
-    evaluate = sub.add_parser("eval-second-look", help="phones per image: ours, today's union, union + second look")
+    evaluate = commands.add_parser(
+        "eval-second-look", help="phones per image: ours, today's union, union + second look"
+    )
     evaluate.add_argument("--data", default=default_data)
     evaluate.add_argument("--limit", type=int, default=None, help="the first N images of each set (a quick look)")
     evaluate.set_defaults(func=eval_second_look)
-    bench = sub.add_parser("bench-second-look", help="what the second look adds to a frame, one thread: p50/p95")
-    bench.add_argument("--data", default=default_data)
-    bench.add_argument("--rounds", type=int, default=3)
-    bench.add_argument("--verifier", default=None, help="an ONNX file other than the packaged verifier")
-    bench.set_defaults(func=bench_second_look)
 
 
 def _models_dir() -> Path:
@@ -73,12 +70,4 @@ def eval_second_look(args: argparse.Namespace) -> int:
 
     lines = second_look.run(Path(args.data), _models_dir(), limit=args.limit)
     print("\n".join(lines))
-    return 0
-
-
-def bench_second_look(args: argparse.Namespace) -> int:
-    from interview_integrity.evaluation import second_look_cost
-
-    verifier = Path(args.verifier) if args.verifier else None
-    print("\n".join(second_look_cost.run(Path(args.data), _models_dir(), args.rounds, verifier)))
     return 0
