@@ -11,9 +11,9 @@ import pytest
 from interview_integrity.analysis.events import Event
 from interview_integrity.analysis.policy import build_policy
 from interview_integrity.stores.base import Expiry, Review, RowQuery, SessionRecord, SessionStore
-from interview_integrity.stores.memory import MemoryStore
 from interview_integrity.stores.redis import RedisStore
 from tests.servers import RedisServer
+from tests.stores.conftest import KINDS, opened
 
 T0 = 1_700_000_000.0
 
@@ -33,16 +33,10 @@ def with_events(r: SessionRecord, severities: list[str], peak: float) -> Session
     return r
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, redis_server: RedisServer) -> AsyncIterator[SessionStore]:
-    expiry = Expiry(idle_ttl_s=2, retention_s=60)
-    if request.param == "memory":
-        backend: SessionStore = MemoryStore(expiry)
-    else:
-        backend = await RedisStore.connect(redis_server.url, expiry)
-        await backend.client.flushdb()  # type: ignore[attr-defined]
-    yield backend
-    await backend.close()
+    async with opened(request.param, redis_server, Expiry(idle_ttl_s=2, retention_s=60)) as backend:
+        yield backend
 
 
 async def ids(store: SessionStore, query: RowQuery, owner: str | None = None, count: int = 100) -> list[str]:

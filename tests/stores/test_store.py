@@ -23,9 +23,9 @@ from interview_integrity.stores.base import (
     StoreUnavailableError,
 )
 from interview_integrity.stores.factory import connect
-from interview_integrity.stores.memory import MemoryStore
 from interview_integrity.stores.redis import RedisStore
 from tests.servers import RedisServer, free_port
+from tests.stores.conftest import KINDS, opened
 
 
 def record(session_id: str) -> SessionRecord:
@@ -34,16 +34,10 @@ def record(session_id: str) -> SessionRecord:
                          policy=build_policy("standard"))  # fmt: skip
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, redis_server: RedisServer) -> AsyncIterator[SessionStore]:
-    expiry = Expiry(idle_ttl_s=2, retention_s=4)
-    if request.param == "memory":
-        backend: SessionStore = MemoryStore(expiry)
-    else:
-        backend = await RedisStore.connect(redis_server.url, expiry)
-        await backend.client.flushdb()  # type: ignore[attr-defined]
-    yield backend
-    await backend.close()
+    async with opened(request.param, redis_server, Expiry(idle_ttl_s=2, retention_s=4)) as backend:
+        yield backend
 
 
 async def test_create_get_delete(store: SessionStore) -> None:
