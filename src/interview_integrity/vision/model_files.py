@@ -36,7 +36,7 @@ EXPECTED_SHA256 = {
     # converted by vision/identity/convert.py from npm @vladmandic/face-api@1.7.15 (deterministic)
     "face_recognition_resnet.onnx": "fca4241cb9412e87e573c743c74c8a022cb19e2459433166cd7c068d97769b6c",
     # ours: trained by `interview-integrity train-phone` (docs/MODELS.md, "Our phone detector"), in the package
-    "phone_ssdlite.onnx": "418f6582ec8a15c1c03802df02dacae8b507ffccfb80ea5b6351cd41fc66699b",
+    "phone_ssdlite.onnx": "7ec95940ef44ea35d5007323b1bdae6b1e94717b609c5856a8ed23757bac05c0",
     # trained by `interview-integrity train-verifier` (training/verifier/, docs/MODELS.md "The second look")
     "phone_verifier.onnx": "493ae7b5755bfcf96b5ef472916fde56f542673f2c4c782abc686e0987326187",
     # face-recognition-models==0.3.0: dlib's 5-point face alignment (the 68-point model is never loaded: its
