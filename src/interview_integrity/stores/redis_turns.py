@@ -125,12 +125,19 @@ class RedisTurns:
         ]  # fmt: skip
         loop = asyncio.get_running_loop()
         deadline = loop.time() + TURN_WAIT_S
+        task = asyncio.current_task()
+        cancels = task.cancelling() if task is not None else 0
         try:
             while True:
                 ask[8] = int(company is not None and company())
                 with answering():
-                    if await self._take(keys=[*keys, PLACE + session_id], args=ask):
-                        break
+                    taken = await self._take(keys=[*keys, PLACE + session_id], args=ask)
+                if task is not None and task.cancelling() > cancels:
+                    # the caller was cancelled (its timeout) but the CancelledError was swallowed on the way, in
+                    # the client or a poll (seen under load: the wait ran on to TURN_WAIT_S); honour it now
+                    raise asyncio.CancelledError
+                if taken:
+                    break
                 if loop.time() > deadline:
                     raise Busy("the session is busy with its other frames; retry shortly", retry_after=1)
                 ended = self._ended.setdefault(session_id, asyncio.Event())
