@@ -29,6 +29,7 @@ from interview_integrity.analysis.engine import SessionAnalyzer, SessionState
 from interview_integrity.analysis.policy import Policy
 from interview_integrity.audio.signals import SoundStream
 from interview_integrity.errors import ServiceError
+from interview_integrity.stores.lines import Company
 from interview_integrity.stores.rows import Cursor, Decision, RowQuery, SessionRow, SessionStatusName
 from interview_integrity.vision.schedule import StreamSchedule
 from interview_integrity.vision.signals import FaceTrack
@@ -225,7 +226,7 @@ class SessionStore(Protocol):
         ...
 
     def turn(
-        self, session_id: str, timestamp: float, reorder: bool = True, company: Callable[[], bool] | None = None
+        self, session_id: str, timestamp: float, reorder: bool = True, company: Company | None = None
     ) -> AbstractAsyncContextManager[None]:
         """Wait until no frame of this session is analysed (in any process) and this frame is the earliest
         waiting, and the window lets it go (lines.py; `reorder` False: no earlier frame can still arrive;
