@@ -63,7 +63,7 @@ def floor_settings(
     models_dir: Path, floor: float = FLOOR, detectors: Sequence[DetectorName] | None = None
 ) -> VisionSettings:
     """Today's detectors (or `detectors`) and fusion, with every detector's phone bar at the floor (no border
-    penalty)."""
+    penalty) and no second look: the proposals are what the verifier is then shown, not what it kept."""
     bars = ObjectThresholds(cell_phone=floor, partial_penalty=0.0)
     chosen = {"detectors": list(detectors)} if detectors is not None else {}
     return VisionSettings(
@@ -74,6 +74,7 @@ def floor_settings(
         phone_thresholds=bars,
         parallel_objects=False,
         identity=False,
+        second_look=False,
     )
 
 
