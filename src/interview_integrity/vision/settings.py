@@ -169,8 +169,9 @@ class VisionSettings(BaseModel):
         default_factory=_default_detectors,
         description="Object detectors, fused per class. SSDLite is faster and better at phones; YOLOv4-tiny "
         "adds recall on some phones held low. `phone` is the project's own phone detector (docs/MODELS.md), "
-        "trained on people using phones: with the COCO detectors' phones (`coco_phones_too`) it finds 78% of "
-        "the phones of people it never saw instead of 69%, at the same false alarms (docs/MODELS.md).",
+        "trained on people using phones: with the COCO detectors' phones (`coco_phones_too`) and the second look "
+        "the service finds 86% of the phones of people it never saw (phone_using v2 test), the COCO detectors "
+        "alone 68% (docs/MODELS.md).",
     )
     ssdlite_precision: Literal["auto", "int8", "fp32"] = Field(
         "auto",
@@ -194,15 +195,16 @@ class VisionSettings(BaseModel):
     coco_phones_too: bool = Field(
         True,
         description="With the `phone` detector on, keep the COCO detectors' phones as well (a union, the "
-        "default); false leaves phones to it alone (fewer phones found: 60% instead of 78%, docs/MODELS.md).",
+        "default); false leaves phones to it alone (fewer phones found: 76% instead of 86% of phone_using v2 "
+        "test, with the second look).",
     )
     phone_thresholds: ObjectThresholds = Field(
         default_factory=_phone_thresholds, description="Only `cell_phone` (and partial_penalty) apply to it."
     )
     second_look: bool = Field(
         True,
-        description="Verify phones before reporting them: on each frame with object detection, every detector's "
-        "phone box at a low floor, each hand and the sides of each face are cropped from the full frame and "
-        'checked by the project\'s phone verifier (docs/MODELS.md, "The second look"); only what it confirms is '
-        "a phone. Off: the detectors' phones are reported unverified, and a phone event is never more than low.",
+        description="Verify phones before reporting them: on each frame with object detection, every phone a "
+        "detector reports (at most 8, surest first) is cropped from the full frame with context and checked by "
+        'the project\'s phone verifier (docs/MODELS.md, "The second look"); only what it confirms is a phone. '
+        "Off: the detectors' phones are reported unverified, and a phone event is never more than low.",
     )
